@@ -1,0 +1,102 @@
+// swift-tools-version: 6.1
+// Tarn: a self-hosted data lake. Module layout and the rules for who may import whom are in
+// docs/ARCHITECTURE.md; lower layers never import higher ones.
+import PackageDescription
+
+/// Setting `TARN_LIBRARY_ONLY=1` leaves out the targets that pull in the server stack
+/// (Hummingbird, service-lifecycle), so work on the pure libraries (Parquet, SQL, text formats)
+/// builds in seconds instead of the ten minutes a cold server build takes.
+let libraryOnly = Context.environment["TARN_LIBRARY_ONLY"] != nil
+
+/// Our own targets compile warning-free; CI would otherwise let warnings pile up.
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
+func system(_ name: String, _ pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+var targets: [Target] = [
+    // Layer 0: C libraries and the core.
+    system("CZstd", "libzstd", apt: "libzstd-dev"),
+    system("CSnappy", "snappy", apt: "libsnappy-dev"),
+    system("CLZ4", "liblz4", apt: "liblz4-dev"),
+    system("CZlib", "zlib", apt: "zlib1g-dev"),
+    system("CSQLite", "sqlite3", apt: "libsqlite3-dev"),
+    .target(
+        name: "TarnCore",
+        dependencies: ["CZlib", "CSQLite", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strict),
+
+    // Layer 1: pure libraries.
+    .target(name: "Columnar", dependencies: ["TarnCore"], swiftSettings: strict),
+    .target(name: "Codecs", dependencies: ["TarnCore", "CZstd", "CSnappy", "CLZ4", "CZlib"], swiftSettings: strict),
+    .target(name: "SQLParser", dependencies: ["TarnCore"], swiftSettings: strict),
+
+    // Layer 2: formats and keys.
+    .target(name: "Parquet", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
+    .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
+
+    // Layer 3: storage and access.
+    .target(
+        name: "Access",
+        dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: strict),
+
+    // Test support and tests of the library layers.
+    .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
+    .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+]
+
+var dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+]
+
+var products: [Product] = []
+
+if !libraryOnly {
+    dependencies += [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ]
+    targets += [
+        // Layer 7: the HTTP server.
+        .target(
+            name: "Server",
+            dependencies: [
+                "TarnCore", "Storage", "Access",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Layer 8: the command line.
+        .executableTarget(
+            name: "tarn",
+            dependencies: [
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Server",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Storage", "Access", "TarnTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+    ]
+    products += [.executable(name: "tarn", targets: ["tarn"])]
+}
+
+let package = Package(
+    name: "Tarn",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: dependencies,
+    targets: targets
+)

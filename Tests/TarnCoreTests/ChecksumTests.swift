@@ -1,0 +1,53 @@
+import Testing
+@testable import TarnCore
+
+/// Check values from the CRC catalogue (reveng.sourceforge.io/crc-catalogue): each algorithm's
+/// checksum of the ASCII string "123456789".
+@Suite struct ChecksumTests {
+    let check = Array("123456789".utf8)
+
+    @Test func crc32CheckValue() {
+        var crc = CRC32()
+        crc.update(check)
+        #expect(crc.value == 0xCBF4_3926)
+    }
+
+    @Test func crc32cCheckValue() {
+        var crc = CRC32C()
+        crc.update(check)
+        #expect(crc.value == 0xE306_9283)
+    }
+
+    @Test func crc64nvmeCheckValue() {
+        var crc = CRC64NVME()
+        crc.update(check)
+        #expect(crc.value == 0xAE8B_1486_0A79_9888)
+    }
+
+    /// Feeding in pieces of every size must equal one-shot: exercises the 8-byte main loop, the
+    /// byte tail and their joins.
+    @Test(arguments: [1, 3, 7, 8, 9, 64, 1000])
+    func incrementalEqualsOneShot(piece: Int) {
+        let data = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var whole32c = CRC32C(), whole64 = CRC64NVME(), whole32 = CRC32()
+        whole32c.update(data); whole64.update(data); whole32.update(data)
+        var part32c = CRC32C(), part64 = CRC64NVME(), part32 = CRC32()
+        var offset = 0
+        while offset < data.count {
+            let chunk = Array(data[offset..<min(data.count, offset + piece)])
+            part32c.update(chunk); part64.update(chunk); part32.update(chunk)
+            offset += piece
+        }
+        #expect(part32c.value == whole32c.value)
+        #expect(part64.value == whole64.value)
+        #expect(part32.value == whole32.value)
+    }
+
+    @Test func hexRoundTrip() {
+        let bytes: [UInt8] = [0, 1, 0xAB, 0xFF]
+        #expect(Hex.encode(bytes) == "0001abff")
+        #expect(Hex.decode("0001ABff") == bytes)
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+    }
+}

@@ -46,6 +46,12 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+
+    // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
+    .executableTarget(
+        name: "TarnBench",
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"],
+        path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 
 var dependencies: [Package.Dependency] = [

@@ -1,0 +1,7 @@
+/// Every benchmark `TarnBench` can run, by name. Add one line per benchmark function.
+enum BenchmarkRegistry {
+    /// Name → function taking the remaining command-line arguments.
+    static let all: [String: @Sendable ([String]) async throws -> Void] = [
+        "checksums": checksumsBenchmark,
+    ]
+}

@@ -42,10 +42,16 @@ var targets: [Target] = [
         dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: strict),
 
+    .target(
+        name: "Storage",
+        dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strict),
+
     // Test support and tests of the library layers.
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "StorageTests", dependencies: ["Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
@@ -85,14 +91,6 @@ if !libraryOnly {
                 "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict),
-        .testTarget(
-            name: "ServerTests",
-            dependencies: [
-                "Server", "Storage", "Access", "TarnTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
     ]

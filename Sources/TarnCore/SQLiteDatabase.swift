@@ -211,3 +211,21 @@ public struct SQLiteTransaction: ~Copyable {
 
 /// SQLite's SQLITE_TRANSIENT destructor: tells SQLite to copy bound text/blobs immediately.
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+extension SQLiteTransaction {
+    /// Runs `body` inside a savepoint: if it throws, only its own changes are rolled back and
+    /// the error is rethrown, leaving the enclosing transaction usable. Group commit uses this so
+    /// one failed operation does not fail the others in its batch.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try query("SAVEPOINT op")
+        do {
+            let result = try body()
+            try query("RELEASE op")
+            return result
+        } catch {
+            _ = try? query("ROLLBACK TO op")
+            _ = try? query("RELEASE op")
+            throw error
+        }
+    }
+}

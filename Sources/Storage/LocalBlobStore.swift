@@ -1,0 +1,94 @@
+import Foundation
+import TarnCore
+
+/// Blobs as files under `root/<2 hex>/<id>` on a local file system.
+///
+/// The 256 fan-out directories are created (and fsynced) once at open, so creating a blob only
+/// needs its own file and directory entry made durable.
+public struct LocalBlobStore: BlobStore {
+    /// The root directory.
+    public let root: String
+
+    /// Opens (creating if needed) a blob store at `root`.
+    public init(root: String) throws {
+        self.root = root
+        try FileSystem.createDirectory(root)
+        var created = false
+        for index in 0..<256 {
+            let directory = root + "/" + Hex.encode([UInt8(index)])
+            if !FileSystem.isDirectory(directory) {
+                try FileSystem.createDirectory(directory)
+                created = true
+            }
+        }
+        if created { try FileSystem.syncDirectory(root) }
+    }
+
+    func path(_ id: BlobID) -> String {
+        let name = id.rawValue
+        return "\(root)/\(name.prefix(2))/\(name)"
+    }
+
+    public func create() throws -> any BlobWriter {
+        let id = BlobID.random()
+        let path = path(id)
+        return LocalBlobWriter(id: id, path: path, file: try PosixFile(path: path, mode: .createNew, permissions: 0o600))
+    }
+
+    public func open(_ id: BlobID) throws -> any BlobReader {
+        let file = try PosixFile(path: path(id), mode: .read)
+        return LocalBlobReader(file: file, size: try file.size())
+    }
+
+    public func delete(_ id: BlobID) throws { try FileSystem.removeFile(path(id)) }
+
+    public func storedSize(_ id: BlobID) -> Int64? { FileSystem.fileSize(path(id)) }
+
+    public func inventory() throws -> [(id: BlobID, ageSeconds: Double)] {
+        var result: [(id: BlobID, ageSeconds: Double)] = []
+        let now = Date().timeIntervalSince1970
+        for index in 0..<256 {
+            let directory = root + "/" + Hex.encode([UInt8(index)])
+            for name in (try? FileSystem.listDirectory(directory)) ?? [] {
+                guard let id = BlobID(name) else { continue }
+                let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
+                let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? now
+                result.append((id, now - modified))
+            }
+        }
+        return result
+    }
+}
+
+final class LocalBlobWriter: BlobWriter {
+    let id: BlobID
+    let path: String
+    let file: PosixFile
+
+    init(id: BlobID, path: String, file: PosixFile) {
+        self.id = id
+        self.path = path
+        self.file = file
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws { try file.write(bytes) }
+
+    func finish() async throws {
+        let file = self.file, path = self.path
+        try await BlockingIO.run {
+            try file.sync()
+            try FileSystem.syncDirectory(FileSystem.parentDirectory(of: path))
+        }
+    }
+
+    func abort() { try? FileSystem.removeFile(path) }
+}
+
+struct LocalBlobReader: BlobReader {
+    let file: PosixFile
+    let size: Int64
+
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+        try file.read(into: buffer, at: offset)
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import TarnCore
+
+/// The `tarn` command line: every subcommand parses its options and calls into the library
+/// modules; no logic lives here.
+@main
+struct Tarn: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tarn",
+        abstract: "A self-hosted data lake: S3-compatible storage, streaming ingest, ETL and SQL in one binary.",
+        version: TarnCoreModule.version,
+        subcommands: [VersionCommand.self]
+    )
+}
+
+/// `tarn version`.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print Tarn's version.")
+
+    func run() {
+        print("tarn \(TarnCoreModule.version)")
+    }
+}

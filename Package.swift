@@ -47,6 +47,12 @@ var targets: [Target] = [
         dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
+    // Layer 6: the assembled lake.
+    .target(
+        name: "Lake",
+        dependencies: ["TarnCore", "Storage", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: strict),
+
     // Test support and tests of the library layers.
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
@@ -78,9 +84,10 @@ if !libraryOnly {
         .target(
             name: "Server",
             dependencies: [
-                "TarnCore", "Storage", "Access",
+                "TarnCore", "Storage", "Access", "Lake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -88,7 +95,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -41,6 +41,9 @@ public final class ObjectUpload: Sendable {
         digester.withLock { $0.update(bytes) }
     }
 
+    /// The additional checksum algorithm being computed, if any.
+    public var checksumAlgorithm: ChecksumAlgorithm? { digester.withLock { $0.algorithm } }
+
     /// Bytes written so far.
     public var byteCount: Int64 { digester.withLock { $0.byteCount } }
 

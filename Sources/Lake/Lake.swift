@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import Storage
+import TarnCore
+
+/// # Lake
+///
+/// The assembled system: opens a data directory, takes its lock, loads the root credentials and
+/// wires the modules that live in it.
+///
+/// ```
+///  DIR/
+///    tarn.lock              one process owns DIR (flock)
+///    root-credentials.json  generated root access key (0600), unless given in the environment
+///    storage/               ObjectStore: meta/objects.db + blobs/
+/// ```
+public final class Lake: Sendable {
+    /// The data directory.
+    public let directory: DataDirectory
+    /// The object store.
+    public let store: ObjectStore
+    /// The root credentials.
+    public let rootCredentials: RootCredentials
+    /// The region this lake reports.
+    public let region: String
+    /// When this process opened the lake (start-up recovery uses it).
+    public let openedAt: Date
+
+    /// Opens the lake in `path`, creating it if needed, and takes its lock.
+    /// - Parameters:
+    ///   - path: the data directory.
+    ///   - region: the AWS region to report.
+    ///   - environment: where root credentials may come from.
+    /// - Throws: when another process holds the directory, or it cannot be created.
+    public init(path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "tarn.lake")) throws {
+        openedAt = Date()
+        directory = try DataDirectory(path: path)
+        rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
+        self.region = region
+        store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+    }
+
+    /// Start-up recovery that may take a while (orphan blob collection); run it in the background.
+    public func recover() async throws {
+        try await store.collectOrphans(startedAt: openedAt)
+    }
+}

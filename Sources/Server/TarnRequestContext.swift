@@ -1,0 +1,17 @@
+import Hummingbird
+import NIOCore
+
+/// Per-request context: Hummingbird's core storage plus the peer address, which policies
+/// (`aws:SourceIp`) and logs need.
+public struct TarnRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The client's address, when known.
+    public let remoteAddress: SocketAddress?
+
+    /// Creates the context for a request on `source.channel`.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}

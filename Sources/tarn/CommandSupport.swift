@@ -6,7 +6,7 @@ import TarnCore
 /// scripts wait for these lines).
 func say(_ text: String) {
     print(text)
-    fflush(stdout)
+    FileHandle.standardOutput.synchronizeFile()
 }
 
 /// Prints `error: message` to standard error and exits with status 1 — for failures that are

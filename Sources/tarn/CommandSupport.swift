@@ -5,8 +5,7 @@ import TarnCore
 /// Writes a line to standard output immediately (stdout is block-buffered when redirected, and
 /// scripts wait for these lines).
 func say(_ text: String) {
-    print(text)
-    FileHandle.standardOutput.synchronizeFile()
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Prints `error: message` to standard error and exits with status 1 — for failures that are

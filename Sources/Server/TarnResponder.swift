@@ -12,12 +12,14 @@ struct TarnResponder: HTTPResponder {
 
     let lake: Lake
     let s3: S3Handler
+    let json: AWSJSONDispatcher
     let domain: String?
     let logger: Logger
 
-    init(lake: Lake, domain: String?, logger: Logger) {
+    init(lake: Lake, services: [any AWSJSONService], domain: String?, logger: Logger) {
         self.lake = lake
         self.s3 = S3Handler(lake: lake)
+        self.json = AWSJSONDispatcher(services: services)
         self.domain = domain
         self.logger = logger
     }
@@ -28,6 +30,18 @@ struct TarnResponder: HTTPResponder {
         let (rawPath, rawQuery) = Self.split(target)
         var resource = rawPath
         var response: Response
+        if request.method == .post, let target = request.headers[.init("x-amz-target")!] {
+            var request = request
+            let body: [UInt8]
+            do {
+                body = Array(try await request.collectBody(upTo: AWSJSONDispatcher.maxBodySize).readableBytesView)
+            } catch {
+                return AWSJSONDispatcher.error(
+                    AWSJSONError("SerializationException", "Request body larger than \(AWSJSONDispatcher.maxBodySize) bytes"), requestID: requestID,
+                    contentType: "application/x-amz-json-1.1")
+            }
+            return await json.respond(target: target, body: body, principal: "root", requestID: requestID, contentType: request.headers[.contentType])
+        }
         do {
             let address = try S3Address(rawPath: rawPath, host: request.head.authority, domain: domain)
             var call = S3Call(request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID)

@@ -38,19 +38,22 @@ public struct TarnServer: Sendable {
 
     let lake: Lake
     let configuration: Configuration
+    let services: [any AWSJSONService]
     let logger: Logger
 
     /// Creates a server for `lake`.
-    public init(lake: Lake, configuration: Configuration, logger: Logger = Logger(label: "tarn.server")) {
+    /// - Parameter services: the AWS JSON-protocol services to serve beside S3.
+    public init(lake: Lake, configuration: Configuration, services: [any AWSJSONService] = [], logger: Logger = Logger(label: "tarn.server")) {
         self.lake = lake
         self.configuration = configuration
+        self.services = services
         self.logger = logger
     }
 
     /// Serves until a shutdown signal arrives.
     /// - Parameter onListening: called with the bound port once the server accepts connections.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let responder = TarnResponder(lake: lake, domain: configuration.domain, logger: logger)
+        let responder = TarnResponder(lake: lake, services: services, domain: configuration.domain, logger: logger)
         let lake = self.lake, logger = self.logger
         var application = Application(
             responder: responder,

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Logging
 import Storage
 import TarnCore
@@ -13,6 +14,7 @@ import TarnCore
 ///    tarn.lock              one process owns DIR (flock)
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
 ///    storage/               ObjectStore: meta/objects.db + blobs/
+///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
@@ -21,6 +23,8 @@ public final class Lake: Sendable {
     public let store: ObjectStore
     /// The root credentials.
     public let rootCredentials: RootCredentials
+    /// Kinesis-style data streams.
+    public let streams: DataStreams
     /// The region this lake reports.
     public let region: String
     /// When this process opened the lake (start-up recovery uses it).
@@ -38,6 +42,7 @@ public final class Lake: Sendable {
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
         store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
     }
 
     /// Start-up recovery that may take a while (orphan blob collection); run it in the background.

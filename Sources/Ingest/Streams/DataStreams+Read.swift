@@ -19,6 +19,8 @@ public enum IteratorStart: Sendable, Equatable {
 public struct GetRecordsOutput: Sendable {
     /// The records and their bytes.
     public var result: LogReadResult
+    /// The shard read.
+    public var shard: Int
     /// The iterator for the next call; nil once a closed shard has been read to its end.
     public var nextIterator: String?
     /// How far behind the newest record of the shard this answer is (0 when caught up).
@@ -82,7 +84,7 @@ extension DataStreams {
         let result = try log?.read(from: iterator.ordinal, maxRecords: limit, maxBytes: Self.maxBytesPerGet, notBefore: cutoff)
             ?? LogReadResult(buffer: [], records: [], nextOrdinal: iterator.ordinal, durableEnd: 0, tipArrival: 0)
         let caughtUp = result.nextOrdinal >= result.durableEnd
-        var output = GetRecordsOutput(result: result, nextIterator: nil, millisBehindLatest: 0, childShards: nil)
+        var output = GetRecordsOutput(result: result, shard: iterator.shard, nextIterator: nil, millisBehindLatest: 0, childShards: nil)
         if !caughtUp { output.millisBehindLatest = max(0, now - (result.records.last?.arrival ?? now)) }
         if let closed = shard.closedCount, result.nextOrdinal >= closed {
             // The end of a closed shard: no next iterator; the consumer moves to the children.

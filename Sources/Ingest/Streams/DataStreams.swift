@@ -43,6 +43,18 @@ public final class DataStreams: Sendable {
             runtimes[info.name] = try StreamRuntime(info: info, root: logDirectory(info.id), configuration: configuration, now: Self.milliseconds(clock.now()))
         }
         registry.withLock { $0 = runtimes }
+        startRetentionSweeper()
+    }
+
+    /// Deletes expired segments once a minute for as long as this object lives.
+    private func startRetentionSweeper() {
+        Task.detached { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 60_000_000_000)
+                guard let self else { return }
+                _ = try? self.trimExpired()
+            }
+        }
     }
 
     func logDirectory(_ id: Int64) -> String { root + "/logs/" + String(id) }

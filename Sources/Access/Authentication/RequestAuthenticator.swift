@@ -47,7 +47,7 @@ public struct RequestAuthenticator: Sendable {
         let query = request.query
         let hasV4Query = query.contains("X-Amz-Algorithm") || query.contains("X-Amz-Signature") || query.contains("X-Amz-Credential")
         let hasV2Query = query.contains("AWSAccessKeyId") || query.contains("Signature")
-        if let authorization = request.headers["authorization"] {
+        if let authorization = request.headers["authorization"].map({ Substring($0).trimmingSpaces }).map(String.init) {
             if hasV4Query || hasV2Query {
                 throw TarnError(
                     .invalidArgument,

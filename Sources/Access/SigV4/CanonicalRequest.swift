@@ -42,11 +42,11 @@ enum CanonicalRequest {
     /// - Parameters:
     ///   - request: the request; its path, query and headers are read.
     ///   - path: the service's path rule.
-    ///   - skipping: a query parameter left out (`X-Amz-Signature` in presigned URLs).
+    ///   - skipping: query parameters left out (`X-Amz-Signature` in presigned URLs).
     ///   - signedHeaders: the `SignedHeaders` list, `;`-separated lowercase names.
     ///   - payloadHash: the last line.
     static func build(
-        _ request: AWSRequest, path: PathCanonicalization, skipping: String?, signedHeaders: Substring,
+        _ request: AWSRequest, path: PathCanonicalization, skipping: [String], signedHeaders: Substring,
         payloadHash: String
     ) -> [UInt8] {
         var out: [UInt8] = []
@@ -124,11 +124,11 @@ enum CanonicalRequest {
     }
 
     /// The canonical query string (see the type's comment).
-    static func appendQuery(_ query: QueryParameters, skipping: String?, into out: inout [UInt8]) {
+    static func appendQuery(_ query: QueryParameters, skipping: [String], into out: inout [UInt8]) {
         guard query.count > 0 else { return }
         var pairs: [(name: [UInt8], value: [UInt8])] = []
         pairs.reserveCapacity(query.count)
-        for parameter in query where parameter.name != skipping {
+        for parameter in query where !skipping.contains(parameter.name) {
             var name: [UInt8] = []
             var value: [UInt8] = []
             PercentEncoding.appendEncoded(parameter.name.utf8, keepSlash: false, into: &name)

@@ -130,8 +130,12 @@ extension RequestAuthenticator {
         }
 
         let path = configuration.pathCanonicalization[scope.service] ?? .forService(scope.service)
+        let skipping: [String] =
+            !claim.isQuery ? []
+            : configuration.unsignedSessionTokenServices.contains(scope.service)
+                ? ["X-Amz-Signature", "X-Amz-Security-Token"] : ["X-Amz-Signature"]
         let canonical = CanonicalRequest.build(
-            request, path: path, skipping: claim.isQuery ? "X-Amz-Signature" : nil,
+            request, path: path, skipping: skipping,
             signedHeaders: Substring(claim.signedHeaders), payloadHash: payloadHash)
         let stringToSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, amzDate: claim.amzDate, scope: scope.scope)
         let key = keyCache.key(

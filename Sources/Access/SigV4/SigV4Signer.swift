@@ -98,7 +98,7 @@ public struct SigV4Signer: Sendable {
         let payloadHash = payload.hash
         if sendsContentSHA256 { request.headers.set("x-amz-content-sha256", payloadHash) }
         let signedHeaders = Self.signedHeaderList(request.headers)
-        let result = compute(request, signedHeaders: signedHeaders, payloadHash: payloadHash, amzDate: amzDate, skipping: nil)
+        let result = compute(request, signedHeaders: signedHeaders, payloadHash: payloadHash, amzDate: amzDate, skipping: [])
         let authorization = SigV4Authorization(credential: scope(at: time), signedHeaders: signedHeaders, signature: result.signature)
         request.headers.add("authorization", authorization.headerValue)
         if let token = credentials.sessionToken, !signsSessionToken { request.headers.set("x-amz-security-token", token) }
@@ -125,7 +125,7 @@ public struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, signsSessionToken { parameters.append(("X-Amz-Security-Token", token)) }
         request.rawQuery = SigV2Signer.append(parameters, to: request.rawQuery)
         let payloadHash = (payload ?? (service == "s3" ? .mode(.unsigned) : .empty)).hash
-        let result = compute(request, signedHeaders: signedHeaders, payloadHash: payloadHash, amzDate: amzDate, skipping: "X-Amz-Signature")
+        let result = compute(request, signedHeaders: signedHeaders, payloadHash: payloadHash, amzDate: amzDate, skipping: ["X-Amz-Signature"])
         var suffix: [(String, String)] = []
         if let token = credentials.sessionToken, !signsSessionToken { suffix.append(("X-Amz-Security-Token", token)) }
         suffix.append(("X-Amz-Signature", result.signature))
@@ -157,7 +157,7 @@ public struct SigV4Signer: Sendable {
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ";")
     }
 
-    private func compute(_ request: AWSRequest, signedHeaders: String, payloadHash: String, amzDate: String, skipping: String?)
+    private func compute(_ request: AWSRequest, signedHeaders: String, payloadHash: String, amzDate: String, skipping: [String])
         -> Result
     {
         let canonical = CanonicalRequest.build(

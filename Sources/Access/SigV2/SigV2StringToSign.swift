@@ -13,7 +13,8 @@
 ///   repeated headers joined with `,`, whitespace around values removed (inner spaces kept), each
 ///   as `name:value\n`.
 ///   When `x-amz-date` is present the Date line is empty.
-/// - CanonicalizedResource: `/bucket` for virtual-hosted requests, then the path as sent, then
+/// - CanonicalizedResource: `/bucket` for virtual-hosted requests, then the path as sent (a bare
+///   `/bucket` becomes `/bucket/`, as the S3 guide writes bucket resources), then
 ///   the sub-resources and response overrides present in the query, sorted by name, as
 ///   `?name[=decoded value]` joined by `&`.
 public enum SigV2StringToSign {
@@ -63,6 +64,9 @@ public enum SigV2StringToSign {
         var resource = ""
         if let bucket = request.virtualHostedBucket { resource += "/" + bucket }
         resource += request.rawPath
+        // A request addressing a bucket signs "/bucket/" even when the path is "/bucket"
+        // (path-style bucket operations as botocore sends them).
+        if request.virtualHostedBucket == nil, resource.utf8.count > 1, !resource.dropFirst().contains("/") { resource += "/" }
         let signed = request.query.parameters.enumerated()
             .filter { subResources.contains(String($0.element.rawName)) }
             .sorted { $0.element.rawName == $1.element.rawName ? $0.offset < $1.offset : $0.element.rawName < $1.element.rawName }

@@ -21,14 +21,38 @@ public struct TarnError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: Code
     /// A human-readable explanation naming the values involved.
     public var message: String
+    /// Extra named values that AWS puts next to `Code` and `Message` in its error bodies, in the
+    /// order AWS writes them (S3's `SignatureDoesNotMatch` carries `StringToSign` and
+    /// `CanonicalRequest`, `RequestTimeTooSkewed` carries `ServerTime`). Empty for most errors.
+    public var details: [Detail]
+
+    /// One extra named value of an error body, e.g. `Region` = `us-east-1`.
+    public struct Detail: Sendable, Equatable {
+        /// The element name AWS uses, e.g. `"CanonicalRequest"`.
+        public var name: String
+        /// The value, as text.
+        public var value: String
+        /// Creates a detail.
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
 
     /// Creates an error.
     /// - Parameters:
     ///   - code: the stable code.
     ///   - message: an explanation that names the values involved ("expected 4 bytes at 81920, read 1").
-    public init(_ code: Code, _ message: String) {
+    ///   - details: extra named values for the error body; none by default.
+    public init(_ code: Code, _ message: String, details: [Detail] = []) {
         self.code = code
         self.message = message
+        self.details = details
+    }
+
+    /// The value of the detail called `name`, if present.
+    public func detail(_ name: String) -> String? {
+        details.first { $0.name == name }?.value
     }
 
     /// `"Code: message"`.

@@ -54,11 +54,11 @@ public enum HashKey {
         precondition(width >= UInt128(count - 1), "cannot cut \(range) into \(count) ranges")
         // AWS's layout: every range holds width / count + 1 keys, the last one the rest
         // (2 shards start at 0 and 2^127; 10 shards at multiples of 34028236692093846346337460743176821146).
-        let piece = width / UInt128(count) + 1
+        let span = width / UInt128(count)  // keys per range minus one
         var ranges: [ClosedRange<UInt128>] = []
         var start = range.lowerBound
         for index in 0..<count {
-            let end = index == count - 1 ? range.upperBound : start + (piece - 1)
+            let end = index == count - 1 ? range.upperBound : start + span
             ranges.append(start...end)
             if index < count - 1 { start = end + 1 }
         }

@@ -11,7 +11,10 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import make_client
+import boto3
+from botocore.config import Config
+
+from conftest import ACCESS_KEY, REGION, SECRET_KEY, make_client
 
 
 @pytest.fixture(scope="module")
@@ -273,14 +276,16 @@ def test_split_and_merge(kinesis):
 
 def test_throughput_limit(start_server):
     server = start_server(env={"TARN_KINESIS_SHARD_RECORDS_PER_SECOND": "10"})
-    kinesis = make_client("kinesis", server.endpoint)
+    # No client retries: botocore would back off and retry throttled calls until they succeed.
+    kinesis = boto3.client(
+        "kinesis", endpoint_url=server.endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
     kinesis.create_stream(StreamName="limited", ShardCount=1)
     result = kinesis.put_records(StreamName="limited", Records=[{"Data": b"x", "PartitionKey": str(i)} for i in range(50)])
     assert 0 < result["FailedRecordCount"] <= 40
     failures = [r for r in result["Records"] if "ErrorCode" in r]
     assert {r["ErrorCode"] for r in failures} == {"ProvisionedThroughputExceededException"}
-    # Faster than 10 per second, single puts are throttled as whole calls.
+    # A single put over the limit fails as a whole call.
     with pytest.raises(ClientError) as excinfo:
-        for _ in range(40):
-            kinesis.put_record(StreamName="limited", Data=b"x", PartitionKey="k")
+        kinesis.put_record(StreamName="limited", Data=b"x", PartitionKey="k")
     assert error_code(excinfo) == "ProvisionedThroughputExceededException"

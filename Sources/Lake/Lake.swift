@@ -15,6 +15,7 @@ import TarnCore
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
 ///    storage/               ObjectStore: meta/objects.db + blobs/
 ///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
+///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
@@ -25,6 +26,8 @@ public final class Lake: Sendable {
     public let rootCredentials: RootCredentials
     /// Kinesis-style data streams.
     public let streams: DataStreams
+    /// Firehose-style delivery streams into the object store.
+    public let firehose: DeliveryStreams
     /// The region this lake reports.
     public let region: String
     /// When this process opened the lake (start-up recovery uses it).
@@ -43,6 +46,7 @@ public final class Lake: Sendable {
         self.region = region
         store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
         streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
+        firehose = try DeliveryStreams(directory: directory.path + "/firehose", store: store, streams: streams, logger: logger)
     }
 
     /// Start-up recovery that may take a while (orphan blob collection); run it in the background.

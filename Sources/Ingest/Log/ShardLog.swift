@@ -196,3 +196,22 @@ extension TarnError.Code {
     /// An append reached a shard that a reshard has just closed; the caller routes again.
     static let closedShard = Self("ClosedShard")
 }
+
+extension ShardLog {
+    /// Deletes whole segments whose records all lie below `ordinal` (a consumer has delivered
+    /// them); the newest segment always stays.
+    /// - Returns: how many segments were removed.
+    @discardableResult
+    public func trim(below ordinal: UInt64) throws -> Int {
+        let removed: [String] = state.withLock { state in
+            var paths: [String] = []
+            while state.segments.count > 1, state.segments[0].endOrdinal <= ordinal {
+                paths.append(state.segments[0].file.path)
+                state.segments.removeFirst()
+            }
+            return paths
+        }
+        for path in removed { try FileSystem.removeFile(path) }
+        return removed.count
+    }
+}

@@ -47,7 +47,7 @@ public struct RequestAuthenticator: Sendable {
         let query = request.query
         let hasV4Query = query.contains("X-Amz-Algorithm") || query.contains("X-Amz-Signature") || query.contains("X-Amz-Credential")
         let hasV2Query = query.contains("AWSAccessKeyId") || query.contains("Signature")
-        if let authorization = request.headers["authorization"].map({ Substring($0).trimmingSpaces }).map(String.init) {
+        if let authorization = request.headers["authorization"].map({ String($0[...].trimmingSpaces) }) {
             if hasV4Query || hasV2Query {
                 throw TarnError(
                     .invalidArgument,
@@ -119,7 +119,7 @@ public struct RequestAuthenticator: Sendable {
                 .invalidArgument, "x-amz-decoded-content-length \"\(lengthText)\" is not a non-negative integer",
                 details: [.init("ArgumentName", "x-amz-decoded-content-length"), .init("ArgumentValue", lengthText)])
         }
-        let declared = request.headers.values("x-amz-trailer").flatMap { $0.split(separator: ",") }
+        let declared = request.headers.values("x-amz-trailer").flatMap { $0[...].split(byte: UInt8(ascii: ","), omittingEmpty: true) }
             .map { HTTPHeaders.lowercase(String($0.trimmingSpaces)) }.filter { !$0.isEmpty }
         let trailers: AWSChunkedDecoder.Trailers
         switch mode {
@@ -127,15 +127,5 @@ public struct RequestAuthenticator: Sendable {
         default: trailers = .none
         }
         return AWSChunkedDecoder.Configuration(decodedContentLength: length, trailers: trailers, signing: signing)
-    }
-}
-
-extension Substring {
-    /// The text without leading and trailing spaces and tabs.
-    var trimmingSpaces: Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }

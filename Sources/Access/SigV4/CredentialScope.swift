@@ -27,7 +27,7 @@ public struct CredentialScope: Sendable, Equatable {
     /// Parses `AKID/date/region/service/terminator`; `nil` unless it has exactly five non-empty
     /// parts and an 8-digit date.
     public init?(credential: some StringProtocol) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = Substring(credential).split(byte: UInt8(ascii: "/"), omittingEmpty: false)
         guard parts.count == 5, parts.allSatisfy({ !$0.isEmpty }), parts[1].utf8.count == 8,
             parts[1].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else { return nil }

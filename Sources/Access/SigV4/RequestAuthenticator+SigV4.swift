@@ -93,7 +93,7 @@ extension RequestAuthenticator {
     func verifySigV4(_ request: AWSRequest, claim: SigV4Claim, expectedService: String?, now: Int64) throws -> Authentication {
         let scope = claim.scope
         try checkScope(claim, expectedService: expectedService)
-        let signedHeaderNames = claim.signedHeaders.split(separator: ";")
+        let signedHeaderNames = claim.signedHeaders[...].split(byte: UInt8(ascii: ";"), omittingEmpty: true)
         guard signedHeaderNames.contains("host") else {
             throw scopeError(claim.isQuery, "'Host' must be a 'SignedHeader' in the AWS Authorization.")
         }

@@ -24,10 +24,9 @@ public struct SigV4Authorization: Sendable, Equatable {
         var credential: Substring?
         var signedHeaders: Substring?
         var signature: Substring?
-        for component in rest.split(separator: ",", omittingEmptySubsequences: false) {
-            let trimmed = component.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()
-            let text = Substring(trimmed)
-            guard let equals = text.firstIndex(of: "=") else {
+        for component in rest.split(byte: UInt8(ascii: ","), omittingEmpty: false) {
+            let text = component.trimmingSpaces
+            guard let equals = text.firstIndex(byte: UInt8(ascii: "=")) else {
                 throw Self.malformed("the authorization component \"\(text)\" is malformed.")
             }
             let value = text[text.index(after: equals)...]

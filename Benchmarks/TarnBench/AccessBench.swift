@@ -4,7 +4,8 @@ import TarnCore
 
 /// Request authentication cost: SigV4 header and presigned GETs verified per second on one core
 /// (the server targets 15,000 GETs/s on two), and aws-chunked decoding throughput with chunk
-/// signatures checked (MB/s).
+/// signatures checked (MB/s). `access verify N` only runs N header verifications, for counting
+/// allocations under valgrind (run it with two values of N and divide the difference).
 @Sendable func accessBenchmark(_ arguments: [String]) async throws {
     struct Clock: WallClock {
         let seconds: Int64
@@ -25,6 +26,11 @@ import TarnCore
         method: "GET", scheme: "http", host: "localhost:9000", path: "/lake/raw/orders/2026/11/25/part%20000.parquet",
         expires: 3600, at: time)
     let presigned = AWSRequest(method: "GET", target: String(url.dropFirst("http://localhost:9000".count)), headers: ["Host": "localhost:9000"])
+
+    if arguments.first == "verify", let count = arguments.dropFirst().first.flatMap(Int.init) {
+        for _ in 0..<count { _ = try authenticator.authenticate(header) }
+        return
+    }
 
     for (name, request) in [("sigv4_header_get", header), ("sigv4_presigned_get", presigned)] {
         let iterations = 200_000

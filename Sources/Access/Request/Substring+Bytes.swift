@@ -24,6 +24,28 @@ extension Substring {
         return pieces
     }
 
+    /// Calls `body` with each piece between `separator` bytes, without building an array.
+    func forEachPiece(byte separator: UInt8, omittingEmpty: Bool, _ body: (Substring) throws -> Void) rethrows {
+        let bytes = utf8
+        var start = bytes.startIndex
+        var index = start
+        while index != bytes.endIndex {
+            if bytes[index] == separator {
+                if !(omittingEmpty && start == index) { try body(self[start..<index]) }
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        if !(omittingEmpty && start == bytes.endIndex) { try body(self[start..<bytes.endIndex]) }
+    }
+
+    /// Whether one of the `separator`-delimited pieces equals `piece`.
+    func containsPiece(_ piece: String, separator: UInt8) -> Bool {
+        var found = false
+        forEachPiece(byte: separator, omittingEmpty: true) { if !found && $0 == piece { found = true } }
+        return found
+    }
+
     /// The index of the first `byte`, or `nil`.
     func firstIndex(byte: UInt8) -> String.Index? { utf8.firstIndex(of: byte) }
 

@@ -62,7 +62,7 @@ enum CanonicalRequest {
         out.append(UInt8(ascii: "\n"))
         appendQuery(request.query, skipping: skipping, into: &out)
         out.append(UInt8(ascii: "\n"))
-        for name in signedHeaders.split(byte: UInt8(ascii: ";"), omittingEmpty: true) {
+        signedHeaders.forEachPiece(byte: UInt8(ascii: ";"), omittingEmpty: true) { name in
             out.append(contentsOf: name.utf8)
             out.append(UInt8(ascii: ":"))
             var first = true
@@ -164,14 +164,20 @@ enum CanonicalRequest {
     }
 
     /// The string to sign: algorithm, request time, scope, hex SHA-256 of the canonical request.
-    static func stringToSign(canonicalRequest: [UInt8], amzDate: String, scope: String) -> [UInt8] {
+    static func stringToSign(canonicalRequest: [UInt8], amzDate: String, scope: CredentialScope) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(128 + scope.utf8.count)
+        out.reserveCapacity(160)
         out.append(contentsOf: SigV4.algorithm.utf8)
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: amzDate.utf8)
         out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: scope.utf8)
+        out.append(contentsOf: scope.date.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.region.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.service.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.terminator.utf8)
         out.append(UInt8(ascii: "\n"))
         SigningKey.appendSHA256Hex(of: canonicalRequest, into: &out)
         return out

@@ -47,6 +47,8 @@ var targets: [Target] = [
         dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
+    .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
+
     // Layer 5: streaming ingestion (Kinesis data streams, Firehose delivery streams).
     .target(
         name: "Ingest",
@@ -63,6 +65,7 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
@@ -72,7 +75,7 @@ var targets: [Target] = [
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"],
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 

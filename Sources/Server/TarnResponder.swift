@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,6 +14,7 @@ struct TarnResponder: HTTPResponder {
     let lake: Lake
     let s3: S3Handler
     let json: AWSJSONDispatcher
+    let authenticator: RequestAuthenticator
     let domain: String?
     let logger: Logger
 
@@ -20,6 +22,7 @@ struct TarnResponder: HTTPResponder {
         self.lake = lake
         self.s3 = S3Handler(lake: lake)
         self.json = AWSJSONDispatcher(services: services)
+        self.authenticator = AuthenticationBridge.authenticator(for: lake)
         self.domain = domain
         self.logger = logger
     }
@@ -31,21 +34,20 @@ struct TarnResponder: HTTPResponder {
         var resource = rawPath
         var response: Response
         if request.method == .post, let target = request.headers[.init("x-amz-target")!] {
-            var request = request
-            let body: [UInt8]
-            do {
-                body = Array(try await request.collectBody(upTo: AWSJSONDispatcher.maxBodySize).readableBytesView)
-            } catch {
-                return AWSJSONDispatcher.error(
-                    AWSJSONError("SerializationException", "Request body larger than \(AWSJSONDispatcher.maxBodySize) bytes"), requestID: requestID,
-                    contentType: "application/x-amz-json-1.1")
-            }
-            return await json.respond(target: target, body: body, principal: "root", requestID: requestID, contentType: request.headers[.contentType])
+            return await respondJSON(request, target: target, rawPath: rawPath, rawQuery: rawQuery, requestID: requestID)
         }
         do {
             let address = try S3Address(rawPath: rawPath, host: request.head.authority, domain: domain)
-            var call = S3Call(request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID)
-            resource = call.resource
+            let signed = AuthenticationBridge.awsRequest(
+                request, rawPath: rawPath, rawQuery: rawQuery, virtualHostedBucket: address.virtualHosted ? address.bucket : nil)
+            resource = "/" + [address.bucket, address.key].compactMap { $0 }.joined(separator: "/")
+            let authentication = try authenticator.authenticate(signed, service: "s3")
+            // Every endpoint requires a signed request; anonymous access is not granted.
+            if authentication.scheme == .anonymous {
+                throw TarnError(.accessDenied, "Access Denied (the request was not signed)")
+            }
+            var call = S3Call(
+                request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID, authentication: authentication)
             response = try await s3.handle(&call)
         } catch let error as TarnError {
             if S3ErrorMapping.status(for: error.code).code >= 500 {
@@ -60,6 +62,38 @@ struct TarnResponder: HTTPResponder {
         response.headers[.init("x-amz-id-2")!] = requestID
         response.headers[.server] = "Tarn"
         return response
+    }
+
+    /// A JSON-protocol call: buffer the (small) body, authenticate it with its hash, dispatch.
+    func respondJSON(_ request: Request, target: String, rawPath: String, rawQuery: String?, requestID: String) async -> Response {
+        var request = request
+        let contentType = request.headers[.contentType]
+        let body: [UInt8]
+        do {
+            body = Array(try await request.collectBody(upTo: AWSJSONDispatcher.maxBodySize).readableBytesView)
+        } catch {
+            return AWSJSONDispatcher.error(
+                AWSJSONError("SerializationException", "Request body larger than \(AWSJSONDispatcher.maxBodySize) bytes"), requestID: requestID,
+                contentType: "application/x-amz-json-1.1")
+        }
+        let principal: String
+        do {
+            let signed = AuthenticationBridge.awsRequest(
+                request, rawPath: rawPath, rawQuery: rawQuery, virtualHostedBucket: nil, bodySHA256: AuthenticationBridge.sha256Hex(body))
+            let signingName = json.service(forTarget: target)?.0.signingName
+            let authentication = try authenticator.authenticate(signed, service: signingName)
+            guard authentication.scheme != .anonymous else {
+                return AWSJSONDispatcher.error(
+                    AWSJSONError("MissingAuthenticationTokenException", "Missing Authentication Token", status: 403), requestID: requestID,
+                    contentType: "application/x-amz-json-1.1")
+            }
+            principal = authentication.principal.arn
+        } catch let error as TarnError {
+            return AWSJSONDispatcher.error(AuthenticationBridge.jsonError(error), requestID: requestID, contentType: "application/x-amz-json-1.1")
+        } catch {
+            return AWSJSONDispatcher.error(AWSJSONError("InternalFailure", "\(error)", status: 500), requestID: requestID, contentType: "application/x-amz-json-1.1")
+        }
+        return await json.respond(target: target, body: body, principal: principal, requestID: requestID, contentType: contentType)
     }
 
     /// Splits a request target into raw path and raw query.

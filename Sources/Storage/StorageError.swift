@@ -20,13 +20,10 @@ extension TarnError.Code {
     public static let entityTooLarge = Self("EntityTooLarge")
     public static let badDigest = Self("BadDigest")
     public static let invalidDigest = Self("InvalidDigest")
-    public static let invalidRequest = Self("InvalidRequest")
     public static let malformedXML = Self("MalformedXML")
     public static let invalidTag = Self("InvalidTag")
     /// A conditional write lost a race with another writer of the same key.
     public static let conditionalRequestConflict = Self("ConditionalRequestConflict")
-    public static let xAmzContentSHA256Mismatch = Self("XAmzContentSHA256Mismatch")
-    public static let incompleteBody = Self("IncompleteBody")
     public static let invalidStorageClass = Self("InvalidStorageClass")
     public static let invalidObjectState = Self("InvalidObjectState")
 }

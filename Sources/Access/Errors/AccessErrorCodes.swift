@@ -5,32 +5,22 @@ import TarnCore
 /// Each raw value is the code S3 puts in `<Code>` (Amazon S3 API Reference, "Error responses",
 /// list of error codes), so the server can copy it into the response unchanged.
 extension TarnError.Code {
-    /// `AccessDenied` (403): e.g. an expired presigned URL ("Request has expired").
-    public static let accessDenied = Self("AccessDenied")
     /// `AuthorizationHeaderMalformed` (400): the `Authorization` header or its credential scope is
     /// malformed, or names the wrong region or service.
     public static let authorizationHeaderMalformed = Self("AuthorizationHeaderMalformed")
     /// `AuthorizationQueryParametersError` (400): the `X-Amz-*` presigned-URL parameters are
     /// malformed.
     public static let authorizationQueryParametersError = Self("AuthorizationQueryParametersError")
-    /// `IncompleteBody` (400): the body ended before the length it announced.
-    public static let incompleteBody = Self("IncompleteBody")
     /// `InvalidAccessKeyId` (403): no credential has this access key id.
     public static let invalidAccessKeyId = Self("InvalidAccessKeyId")
-    /// `InvalidRequest` (400): the request breaks a protocol rule (e.g. malformed aws-chunked framing).
-    public static let invalidRequest = Self("InvalidRequest")
     /// `InvalidToken` (400): the session token does not belong to the access key.
     public static let invalidToken = Self("InvalidToken")
     /// `MalformedTrailerError` (400): the trailing headers of an aws-chunked body are malformed.
     public static let malformedTrailerError = Self("MalformedTrailerError")
-    /// `MissingContentLength` (411): a streaming upload lacks `x-amz-decoded-content-length`.
-    public static let missingContentLength = Self("MissingContentLength")
     /// `RequestTimeTooSkewed` (403): the request time is more than 15 minutes from the server's.
     public static let requestTimeTooSkewed = Self("RequestTimeTooSkewed")
     /// `SignatureDoesNotMatch` (403): the signature we calculated differs from the one provided.
     public static let signatureDoesNotMatch = Self("SignatureDoesNotMatch")
-    /// `XAmzContentSHA256Mismatch` (400): the body's SHA-256 differs from `x-amz-content-sha256`.
-    public static let xAmzContentSHA256Mismatch = Self("XAmzContentSHA256Mismatch")
 
     /// The HTTP status AWS answers with for this code, for the codes authentication produces
     /// (and `InvalidArgument`); `nil` for codes this module does not own.

@@ -1,4 +1,4 @@
-import Crypto
+import Access
 import Hummingbird
 import NIOCore
 import Storage
@@ -13,53 +13,68 @@ struct ReceivedBody: Sendable {
     var trailerChecksum: String?
 }
 
-/// Streams a request body into an upload, decoding the payload as `x-amz-content-sha256` says
-/// and verifying a signed payload hash before the object can become visible.
+/// Streams a request body into an upload, decoding and verifying it as its authentication
+/// requires: a literal `x-amz-content-sha256` is checked over the whole body, aws-chunked bodies
+/// are decoded (with chunk signatures checked), and trailing checksums are handed back.
 enum BodyReceiver {
     static func receive(_ call: inout S3Call, into upload: ObjectUpload, limit: Int64) async throws -> ReceivedBody {
-        let mode = call.header("x-amz-content-sha256")
-        if let mode, mode.hasPrefix("STREAMING-") {
-            throw TarnError(.unsupported, "aws-chunked payloads (\(mode)) are not supported yet")
-        }
-        guard let length = call.header("content-length").flatMap(Int64.init) else {
-            if call.header("transfer-encoding")?.lowercased().contains("chunked") == true {
-                return try await pump(&call, into: upload, limit: limit, expectedSHA256: hexHash(mode), declaredLength: nil)
+        switch call.authentication.payload {
+        case .awsChunked(let configuration):
+            guard configuration.decodedContentLength <= limit else { throw tooLarge(configuration.decodedContentLength, limit) }
+            return try await receiveChunked(&call, into: upload, configuration: configuration)
+        case .sha256(let expected):
+            let length = try declaredLength(call, limit: limit)
+            var verifier = PayloadDigestVerifier(expected: expected)
+            try await pump(&call, limit: limit) { bytes in
+                verifier.update(bytes)
+                try upload.write(bytes)
             }
-            throw TarnError(.init("MissingContentLength"), "You must provide the Content-Length HTTP header.")
+            try verifier.finish()
+            return ReceivedBody(declaredLength: length)
+        case .unsigned, .verified:
+            let length = try declaredLength(call, limit: limit)
+            try await pump(&call, limit: limit) { try upload.write($0) }
+            return ReceivedBody(declaredLength: length)
         }
-        guard length <= limit else {
-            throw TarnError(.entityTooLarge, "Your proposed upload exceeds the maximum allowed size (\(length) > \(limit) bytes).")
-        }
-        return try await pump(&call, into: upload, limit: limit, expectedSHA256: hexHash(mode), declaredLength: length)
     }
 
-    /// A literal payload hash, or nil for `UNSIGNED-PAYLOAD` / absent.
-    static func hexHash(_ mode: String?) -> String? {
-        guard let mode, mode.utf8.count == 64, Hex.decode(mode) != nil else { return nil }
-        return mode.lowercased()
+    /// Content-Length, required unless the body is sent with chunked transfer encoding.
+    static func declaredLength(_ call: S3Call, limit: Int64) throws -> Int64? {
+        guard let length = call.header("content-length").flatMap(Int64.init) else {
+            if call.header("transfer-encoding")?.lowercased().contains("chunked") == true { return nil }
+            throw TarnError(.missingContentLength, "You must provide the Content-Length HTTP header.")
+        }
+        guard length <= limit else { throw tooLarge(length, limit) }
+        return length
     }
 
-    private static func pump(_ call: inout S3Call, into upload: ObjectUpload, limit: Int64, expectedSHA256: String?, declaredLength: Int64?) async throws
-        -> ReceivedBody
-    {
-        var hasher = expectedSHA256 == nil ? nil : SHA256()
+    static func tooLarge(_ length: Int64, _ limit: Int64) -> TarnError {
+        TarnError(.entityTooLarge, "Your proposed upload exceeds the maximum allowed size (\(length) > \(limit) bytes).")
+    }
+
+    private static func pump(_ call: inout S3Call, limit: Int64, _ consume: (UnsafeRawBufferPointer) throws -> Void) async throws {
         var received: Int64 = 0
         for try await buffer in call.request.body {
             received += Int64(buffer.readableBytes)
-            guard received <= limit else {
-                throw TarnError(.entityTooLarge, "Your proposed upload exceeds the maximum allowed size (\(limit) bytes).")
-            }
+            guard received <= limit else { throw tooLarge(received, limit) }
+            try buffer.withUnsafeReadableBytes(consume)
+        }
+    }
+
+    private static func receiveChunked(_ call: inout S3Call, into upload: ObjectUpload, configuration: AWSChunkedDecoder.Configuration) async throws
+        -> ReceivedBody
+    {
+        var decoder = AWSChunkedDecoder(configuration)
+        for try await buffer in call.request.body {
             try buffer.withUnsafeReadableBytes { bytes in
-                hasher?.update(bufferPointer: bytes)
-                try upload.write(bytes)
+                var offset = 0
+                while let event = try decoder.next(bytes, offset: &offset) {
+                    if case .payload(let range) = event { try upload.write(UnsafeRawBufferPointer(rebasing: bytes[range])) }
+                }
             }
         }
-        if let expectedSHA256, let hasher {
-            let actual = Hex.encode(hasher.finalize())
-            guard actual == expectedSHA256 else {
-                throw TarnError(.xAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.")
-            }
-        }
-        return ReceivedBody(declaredLength: declaredLength, trailerChecksum: nil)
+        let trailers = try decoder.finish()
+        let checksum = trailers.first { $0.name.lowercased().hasPrefix("x-amz-checksum-") }?.value
+        return ReceivedBody(declaredLength: configuration.decodedContentLength, trailerChecksum: checksum)
     }
 }

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -15,6 +16,8 @@ struct S3Call: Sendable {
     let query: [String: String]
     /// The request id.
     let requestID: String
+    /// Who signed the request and what remains to be verified about its body.
+    let authentication: Authentication
 
     /// The HTTP method.
     var method: HTTPRequest.Method { request.method }
@@ -115,6 +118,7 @@ enum S3Response {
         writer.element("Error") { xml in
             xml.leaf("Code", S3ErrorMapping.wireCode(for: error.code))
             xml.leaf("Message", error.message)
+            for detail in error.details { xml.leaf(detail.name, detail.value) }
             xml.leaf("Resource", resource)
             xml.leaf("RequestId", requestID)
         }

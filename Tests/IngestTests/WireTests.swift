@@ -62,6 +62,44 @@ import Testing
         #expect(throws: TarnError.self) { try RecordsRequestDecoder.decode(Array(many.utf8), partitionKeys: true) }
     }
 
+    /// The scanner skips eight bytes at a time; quotes, escapes and control characters must be
+    /// found at every offset within a word.
+    @Test func stringScanFindsSpecialBytesAtEveryOffset() throws {
+        for length in 0..<40 {
+            for position in 0...length {
+                let prefix = String(repeating: "a", count: position), suffix = String(repeating: "b", count: length - position)
+                let escaped = Array(("\"" + prefix + "\\\"" + suffix + "\" ").utf8)
+                try escaped.withUnsafeBytes { raw in
+                    var scanner = JSONScanner(raw)
+                    let token = try scanner.string()
+                    #expect(token.hasEscapes && token.range.count == length + 2)
+                    #expect(try scanner.decode(token) == prefix + "\"" + suffix)
+                }
+                let control = Array(("\"" + prefix + "\u{1}" + suffix + "\"").utf8)
+                #expect(throws: TarnError.self) {
+                    try control.withUnsafeBytes { raw in
+                        var scanner = JSONScanner(raw)
+                        _ = try scanner.string()
+                    }
+                }
+                let plain = Array(("\"" + prefix + "é" + suffix + "\"").utf8)
+                try plain.withUnsafeBytes { raw in
+                    var scanner = JSONScanner(raw)
+                    let token = try scanner.string()
+                    #expect(!token.hasEscapes && token.range.count == length + 2)
+                }
+            }
+        }
+    }
+
+    @Test func writesSequenceNumbersLikeDescription() {
+        for number in [SequenceNumber(shard: 0, ordinal: 0), SequenceNumber(shard: 12, ordinal: 98_765), SequenceNumber(shard: 9_999_999_999, ordinal: .max)] {
+            var writer = JSONWriter()
+            writer.sequenceNumber(number)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"\(number.description)\"")
+        }
+    }
+
     @Test func writerEscapesAndFormatsTimestamps() {
         var writer = JSONWriter()
         writer.string("a\"b\\c\n\u{1}")

@@ -35,6 +35,35 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends a sequence number as a JSON string without building a `String`.
+    public mutating func sequenceNumber(_ number: SequenceNumber) {
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: SequenceNumber.digits))
+        bytes[start] = UInt8(ascii: "4")
+        var shard = number.shard, ordinal = number.ordinal
+        var index = start + 10
+        while index > start {
+            bytes[index] = UInt8(0x30 + shard % 10)
+            shard /= 10
+            index -= 1
+        }
+        index = start + SequenceNumber.digits - 1
+        while ordinal > 0 {
+            bytes[index] = UInt8(truncatingIfNeeded: 0x30 + ordinal % 10)
+            ordinal /= 10
+            index -= 1
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends text known to need no escaping (ids, codes), quoted.
+    public mutating func plainString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Appends an integer.
     public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
 

@@ -21,15 +21,17 @@ extension KinesisService {
         let outcomes = try await streams.put(stream: name, request.input)
         var writer = JSONWriter(capacity: 64 + outcomes.count * 80)
         var failed: Int64 = 0
+        var shardIDs: [Int: String] = [:]
         writer.raw("{\"EncryptionType\":\"NONE\",\"Records\":[")
         for (index, outcome) in outcomes.enumerated() {
             if index > 0 { writer.raw(",") }
             switch outcome {
             case .stored(let number):
                 writer.raw("{\"SequenceNumber\":")
-                writer.string(number.description)
+                writer.sequenceNumber(number)
                 writer.raw(",\"ShardId\":")
-                writer.string(ShardID.format(number.shard))
+                if shardIDs[number.shard] == nil { shardIDs[number.shard] = ShardID.format(number.shard) }
+                writer.plainString(shardIDs[number.shard]!)
                 writer.raw("}")
             case .failed(let code, let message):
                 failed += 1
@@ -151,7 +153,7 @@ extension KinesisService {
                 writer.raw(",\"PartitionKey\":")
                 writer.string(UnsafeRawBufferPointer(rebasing: raw[record.partitionKey]))
                 writer.raw(",\"SequenceNumber\":")
-                writer.string(SequenceNumber(shard: output.shard, ordinal: record.ordinal).description)
+                writer.sequenceNumber(SequenceNumber(shard: output.shard, ordinal: record.ordinal))
                 writer.raw(",\"EncryptionType\":\"NONE\"}")
             }
         }

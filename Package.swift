@@ -46,6 +46,10 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

@@ -112,13 +112,17 @@ struct CompactReader {
         switch field.type {
         case .boolTrue: return true
         case .boolFalse: return false
-        default: throw corrupt("field \(field.id) should be bool, wire type is \(field.type)")
+        default: throw ThriftTypeMismatch()
         }
     }
 
     /// Checks that field `field` has wire type `type`.
+    ///
+    /// A mismatch throws `ThriftTypeMismatch`, which `readStruct` catches to skip the field, as
+    /// generated Thrift code does: ids are sometimes reused across format versions (old files
+    /// have a list where parquet.thrift now has an i32), and such a field is simply unknown.
     func expect(_ field: ThriftField, _ type: CompactType) throws {
-        guard field.type == type else { throw corrupt("field \(field.id) should be \(type), wire type is \(field.type)") }
+        guard field.type == type else { throw ThriftTypeMismatch() }
     }
 
     /// The value of an i32 (or enum) field.
@@ -180,7 +184,13 @@ struct CompactReader {
             let id = delta == 0 ? try readI16() : lastID &+ delta
             lastID = id
             let before = position
-            try body(&self, ThriftField(id: id, type: type))
+            do {
+                try body(&self, ThriftField(id: id, type: type))
+            } catch is ThriftTypeMismatch {
+                // Thrown before the value was read (see `expect`), so the value is still ahead.
+                guard position == before else { throw corrupt("field \(id) has an unexpected wire type \(type)") }
+                try skip(type)
+            }
             // A body that neither read nor skipped a non-bool field would loop on garbage.
             if position == before && !type.isBool { try skip(type) }
         }
@@ -207,7 +217,7 @@ struct CompactReader {
 
     /// Reads a list field whose elements `element` decodes.
     mutating func list<T>(_ field: ThriftField, _ element: (inout CompactReader, CompactType) throws -> T) throws -> [T] {
-        guard field.type == .list || field.type == .set else { throw corrupt("field \(field.id) should be a list, wire type is \(field.type)") }
+        guard field.type == .list || field.type == .set else { throw ThriftTypeMismatch() }
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else { throw corrupt("thrift nesting deeper than \(Self.maxDepth)") }
@@ -300,3 +310,6 @@ struct CompactReader {
         }
     }
 }
+
+/// A field's wire type differs from the IDL's; the field is skipped as unknown.
+struct ThriftTypeMismatch: Error {}

@@ -69,7 +69,9 @@ struct RLEHybridDecoder {
         let header = try readVarint()
         if header & 1 == 1 {
             let groups = header >> 1
-            guard groups <= UInt64(bytes.count) else { throw TarnError(.corrupt, "\(context): bit-packed run of \(groups) groups") }
+            guard groups <= UInt64(Int32.max / 8), bitWidth == 0 || groups <= UInt64(bytes.count) else {
+                throw TarnError(.corrupt, "\(context): bit-packed run of \(groups) groups in \(bytes.count) bytes")
+            }
             let declared = Int(groups) * 8
             let available = bitWidth == 0 ? declared : (bytes.count - position) * 8 / bitWidth
             // A final run may be cut short by writers that do not pad the last group; read what

@@ -37,7 +37,9 @@ extension ParquetMetadata {
             if leaf.maxRepetitionLevel == 0 && meta.numValues != group.numRows {
                 throw TarnError(.corrupt, "\(context): \(meta.numValues) values, row group has \(group.numRows) rows")
             }
-            var decoder = ColumnChunkDecoder(leaf: leaf, codec: try codec(rowGroup: rowGroup, leaf: leafIndex), options: options, context: context)
+            let codec = try codec(rowGroup: rowGroup, leaf: leafIndex)
+            guard codec.isAvailable else { throw TarnError(.unsupported, "\(context): \(codec) compression is not available in this build") }
+            var decoder = ColumnChunkDecoder(leaf: leaf, codec: codec, options: options, context: context)
             decoded[leafIndex] = try bytes.withUnsafeBytes { try decoder.decode($0, numValues: Int(meta.numValues)) }
         }
         var assembler = ColumnAssembler(rowCount: rowCount, context: "\(name): row group \(rowGroup)")

@@ -228,10 +228,11 @@ struct CompactReader {
         return out
     }
 
-    /// Reads a list of i32 (or enum) values.
+    /// Reads a list of i32 (or enum) values. Elements declared i16 or i64 are accepted too: all
+    /// three are zigzag varints on the wire, and some writers declared the narrower type.
     mutating func i32List(_ field: ThriftField) throws -> [Int32] {
         try list(field) { reader, type in
-            guard type == .i32 else { throw reader.corrupt("list element should be i32, is \(type)") }
+            guard type == .i32 || type == .i16 || type == .i64 else { throw reader.corrupt("list element should be i32, is \(type)") }
             return try reader.readI32()
         }
     }

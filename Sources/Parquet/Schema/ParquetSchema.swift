@@ -37,6 +37,9 @@ public struct ParquetSchema: Sendable {
                 throw TarnError(.corrupt, "\(context): schema element '\(parent.name)' claims \(childCount) children, \(elements.count - position) elements remain")
             }
             for _ in 0..<childCount {
+                guard position < elements.count else {
+                    throw TarnError(.corrupt, "\(context): schema ends inside group '\(parent.name)'")
+                }
                 let element = elements[position]
                 position += 1
                 let repetition = element.repetition ?? .required

@@ -49,7 +49,7 @@ var targets: [Target] = [
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
     .testTarget(
         name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
-        exclude: ["Fixtures"], swiftSettings: strict),
+        exclude: ["Fixtures", "Peers"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

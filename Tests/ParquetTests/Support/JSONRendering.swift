@@ -47,11 +47,20 @@ indirect enum JSONValue: Decodable, Sendable, CustomStringConvertible {
 /// Renders decoded values the way `expected/*.expected.json` (pyarrow's decoding) writes them,
 /// so tests compare against the oracle value by value.
 enum OracleJSON {
-    static func render(_ column: Column, row: Int) -> JSONValue {
+    /// - Parameter canonicalTime: trim trailing zeros from time fractions, so values compare
+    ///   across engines that read a unit differently (DuckDB reads TIME(ms) as microseconds).
+    static func render(_ column: Column, row: Int, canonicalTime: Bool = false) -> JSONValue {
         if column.isNull(row) { return .null }
+        func trimmed(_ text: String) -> String {
+            guard canonicalTime, let dot = text.lastIndex(of: ".") else { return text }
+            let utc = text.hasSuffix("Z")
+            var fraction = text[text.index(after: dot)...].dropLast(utc ? 1 : 0)
+            while fraction.last == "0" { fraction = fraction.dropLast() }
+            return String(text[..<dot]) + (fraction.isEmpty ? "" : "." + fraction) + (utc ? "Z" : "")
+        }
         switch column.storage {
         case .list(let offsets, let values):
-            let items = (Int(offsets[row])..<Int(offsets[row + 1])).map { render(values, row: $0) }
+            let items = (Int(offsets[row])..<Int(offsets[row + 1])).map { render(values, row: $0, canonicalTime: canonicalTime) }
             if case .map = column.type, let entryFields = values.type.structFields {
                 return .array(items.map { entry in
                     .array([entry[entryFields[0].name] ?? .null, entry[entryFields[1].name] ?? .null])
@@ -60,19 +69,21 @@ enum OracleJSON {
             return .array(items)
         case .structure(let children):
             var object: [String: JSONValue] = [:]
-            for (field, child) in zip(column.type.structFields ?? [], children) { object[field.name] = render(child, row: row) }
+            for (field, child) in zip(column.type.structFields ?? [], children) {
+                object[field.name] = render(child, row: row, canonicalTime: canonicalTime)
+            }
             return .object(object)
         default: break
         }
         switch (column.type, column.value(at: row)) {
         case (_, .bool(let b)): return .bool(b)
         case (.date, .date(let days)): return .string(ValueText.date(Int64(days)))
-        case (.time(let unit), .time(let t, _)): return .string(ValueText.time(t, unit: unit))
+        case (.time(let unit), .time(let t, _)): return .string(trimmed(ValueText.time(t, unit: unit)))
         case (.timestamp(let unit, let utc), .timestamp(let t, _)):
             let days = t >= 0 ? t / (unit.perSecond * 86_400) : (t + 1) / (unit.perSecond * 86_400) - 1
             let (year, _, _) = ValueText.civil(days: days)
             if year < 1 || year > 9999 { return .object(["epoch": .int(t), "unit": .string(unit.rawValue)]) }
-            return .string(ValueText.timestamp(t, unit: unit, utc: utc))
+            return .string(trimmed(ValueText.timestamp(t, unit: unit, utc: utc)))
         case (.decimal, .decimal(let unscaled, let scale)): return .string(ValueText.decimal(unscaled, scale: scale))
         case (_, .int(let i)): return .int(i)
         case (_, .uint(let u)): return u <= UInt64(Int64.max) ? .int(Int64(u)) : .uint(u)

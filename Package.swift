@@ -46,7 +46,9 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
-    .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(
+        name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

@@ -25,6 +25,29 @@ enum UTF8Validation {
         return accumulated & 0x8080_8080_8080_8080 == 0
     }
 
+    /// Length of the well-formed multi-byte sequence at `start` (lead byte ≥ 0x80), or nil.
+    @inline(__always)
+    static func sequenceLength(_ start: UnsafePointer<UInt8>, _ available: Int) -> Int? {
+        let lead = start[0]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return nil
+        }
+        guard length <= available else { return nil }
+        let second = start[1]
+        guard second >= low && second <= high else { return nil }
+        for tail in 2..<length where start[tail] & 0xC0 != 0x80 { return nil }
+        return length
+    }
+
     /// Byte offset of the first ill-formed sequence, or nil when the bytes are valid UTF-8.
     static func firstInvalid(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int? {
         var index = 0
@@ -34,24 +57,8 @@ enum UTF8Validation {
                 index += 8
             }
             guard index < count else { return nil }
-            let lead = start[index]
-            if lead < 0x80 { index += 1; continue }
-            let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
-            default: return index
-            }
-            guard index + length <= count else { return index }
-            let second = start[index + 1]
-            guard second >= low && second <= high else { return index }
-            for tail in 2..<length where start[index + tail] & 0xC0 != 0x80 { return index }
+            if start[index] < 0x80 { index += 1; continue }
+            guard let length = sequenceLength(start + index, count - index) else { return index }
             index += length
         }
         return nil

@@ -1,0 +1,192 @@
+import TarnCore
+
+/// A validating JSON (RFC 8259) parser that writes a `JSONTape`.
+///
+/// RFC 8259 §2–§7, the grammar checked here:
+/// ```
+/// JSON-text = ws value ws
+/// value     = false / null / true / object / array / number / string
+/// object    = begin-object [ member *( value-separator member ) ] end-object
+/// member    = string name-separator value
+/// array     = begin-array [ value *( value-separator value ) ] end-array
+/// number    = [ minus ] int [ frac ] [ exp ];  int = zero / ( digit1-9 *DIGIT )
+/// string    = quotation-mark *char quotation-mark   (no unescaped U+0000–U+001F)
+/// ws        = *( %x20 / %x09 / %x0A / %x0D )
+/// ```
+/// Strings must be valid UTF-8 and escapes well-formed (a lone surrogate is refused: it has no
+/// UTF-8 form). Nesting is iterative with an explicit stack bounded by `maxDepth`, so
+/// `[[[[…` 100 000 deep is an error, not a stack overflow.
+public struct JSONParser: Sendable {
+    /// Deepest nesting of objects and arrays accepted.
+    public var maxDepth: Int
+    private var stack: [Int] = []
+
+    /// Creates a parser.
+    /// - Parameter maxDepth: nesting limit (objects and arrays).
+    public init(maxDepth: Int = 512) {
+        self.maxDepth = maxDepth
+    }
+
+    /// Parses the JSON text in `bytes[from..<to]`, appending its tokens to `tape` (offsets are
+    /// relative to `bytes`). On error the tape may hold a partial document; roll back to the
+    /// count before the call.
+    /// - Returns: the tape index of the root value.
+    /// - Throws: `TarnError(.invalidArgument)` naming the byte offset (relative to `from`) and
+    ///   what was expected.
+    public mutating func parse(_ bytes: UnsafePointer<UInt8>, from: Int, to end: Int, into tape: inout JSONTape) throws -> Int {
+        stack.removeAll(keepingCapacity: true)
+        var pos = from
+        let root = tape.count
+
+        @inline(__always) func skipWhitespace() {
+            while pos < end {
+                let byte = bytes[pos]
+                guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+                pos += 1
+            }
+        }
+        func fail(_ message: String) -> TarnError {
+            let what = pos < end ? "'\(Character(Unicode.Scalar(bytes[pos])))'" : "end of input"
+            return TarnError(.invalidArgument, "invalid JSON at byte \(pos - from + 1): \(message), found \(what)")
+        }
+        func parseString(asKey: Bool) throws {
+            // pos is at the opening quote.
+            pos += 1
+            let start = pos
+            var hasEscapes = false
+            while true {
+                guard pos < end else { throw fail("unterminated string") }
+                let byte = bytes[pos]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == UInt8(ascii: "\\") {
+                    guard let length = JSONString.escapeLength(bytes + pos, end - pos) else {
+                        throw fail("invalid escape sequence (RFC 8259 §7)")
+                    }
+                    hasEscapes = true
+                    pos += length
+                } else if byte < 0x20 {
+                    throw fail("control character in string (must be escaped)")
+                } else if byte >= 0x80 {
+                    guard let length = UTF8Validation.sequenceLength(bytes + pos, end - pos) else { throw fail("invalid UTF-8 in string") }
+                    pos += length
+                } else {
+                    pos += 1
+                }
+            }
+            tape.append(.string, start: start, end: pos, escaped: hasEscapes)
+            pos += 1
+        }
+        func parseNumber() throws {
+            let start = pos
+            if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+            guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit") }
+            if bytes[pos] == UInt8(ascii: "0") {
+                pos += 1
+            } else {
+                while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
+            }
+            if pos < end && bytes[pos] == UInt8(ascii: ".") {
+                pos += 1
+                guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit after the decimal point") }
+                while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
+            }
+            if pos < end && (bytes[pos] | 0x20) == UInt8(ascii: "e") {
+                pos += 1
+                if pos < end && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
+                guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit in the exponent") }
+                while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
+            }
+            tape.append(.number, start: start, end: pos)
+        }
+        func parseLiteral(_ word: StaticString, _ kind: JSONTape.Kind) throws {
+            let length = word.utf8CodeUnitCount
+            guard end - pos >= length, memoryEqual(bytes + pos, word.utf8Start, length) else { throw fail("expected \(word)") }
+            tape.append(kind, start: pos, end: pos + length)
+            pos += length
+        }
+        func parseMemberKey() throws {
+            skipWhitespace()
+            guard pos < end, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a member name string") }
+            try parseString(asKey: true)
+            skipWhitespace()
+            guard pos < end, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            pos += 1
+        }
+        func close(_ container: Int) {
+            tape.ends[container] = Int32(truncatingIfNeeded: pos + 1)
+            tape.skips[container] = Int32(truncatingIfNeeded: tape.count)
+            stack.removeLast()
+            pos += 1
+        }
+
+        skipWhitespace()
+        values: while true {
+            // Parse one value.
+            skipWhitespace()
+            guard pos < end else { throw fail("expected a value") }
+            switch bytes[pos] {
+            case UInt8(ascii: "{"):
+                guard stack.count < maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
+                stack.append(tape.count)
+                tape.append(.object, start: pos, end: pos)
+                pos += 1
+                skipWhitespace()
+                if pos < end && bytes[pos] == UInt8(ascii: "}") {
+                    close(stack.last!)
+                } else {
+                    try parseMemberKey()
+                    continue values
+                }
+            case UInt8(ascii: "["):
+                guard stack.count < maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
+                stack.append(tape.count)
+                tape.append(.array, start: pos, end: pos)
+                pos += 1
+                skipWhitespace()
+                if pos < end && bytes[pos] == UInt8(ascii: "]") {
+                    close(stack.last!)
+                } else {
+                    continue values
+                }
+            case UInt8(ascii: "\""): try parseString(asKey: false)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
+            case UInt8(ascii: "t"): try parseLiteral("true", .true)
+            case UInt8(ascii: "f"): try parseLiteral("false", .false)
+            case UInt8(ascii: "n"): try parseLiteral("null", .null)
+            default: throw fail("expected a value")
+            }
+            // After a value: separators and closing brackets until another value is due.
+            while let container = stack.last {
+                skipWhitespace()
+                guard pos < end else { throw fail("unterminated \(tape.kinds[container] == .object ? "object" : "array")") }
+                let byte = bytes[pos]
+                if tape.kinds[container] == .object {
+                    if byte == UInt8(ascii: ",") {
+                        pos += 1
+                        try parseMemberKey()
+                        continue values
+                    }
+                    guard byte == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+                } else {
+                    if byte == UInt8(ascii: ",") {
+                        pos += 1
+                        continue values
+                    }
+                    guard byte == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+                }
+                close(container)
+            }
+            break values
+        }
+        skipWhitespace()
+        guard pos == end else { throw fail("unexpected data after the JSON value") }
+        return root
+    }
+}
+
+/// Whether `count` bytes at `a` and `b` are equal.
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    for index in 0..<count where a[index] != b[index] { return false }
+    return true
+}

@@ -75,3 +75,29 @@ func streamFile(_ path: String, chunkSize: Int = 4 << 20, _ body: (UnsafeRawBuff
     report("csv_\(mode)_rejected", Double(rejected), "rows")
     report("csv_\(mode)_peak_rss", Double(peakRSS()) / 1e6, "MB")
 }
+
+/// `TarnBench textformats-json PATH`: JSON Lines → typed record batches, single thread.
+@Sendable func textFormatsJSONBenchmark(_ arguments: [String]) async throws {
+    guard let path = arguments.first else { throw TarnError(.invalidArgument, "usage: textformats-json PATH") }
+    var rows = 0, rejected = 0, bytes = 0
+    let seconds = try measure {
+        let reader = try JSONLinesReader(schema: clickstreamSchema)
+        func drain() throws {
+            while let result = try reader.nextBatch() {
+                rows += result.batch.rowCount
+                rejected += result.rejected.count
+            }
+        }
+        bytes = try streamFile(path) { chunk in
+            reader.push(chunk)
+            try drain()
+        }
+        reader.finish()
+        try drain()
+    }
+    report("json_seconds", seconds, "s")
+    report("json_MBps", Double(bytes) / seconds / 1e6, "MB/s")
+    report("json_rows", Double(rows), "rows")
+    report("json_rejected", Double(rejected), "rows")
+    report("json_peak_rss", Double(peakRSS()) / 1e6, "MB")
+}

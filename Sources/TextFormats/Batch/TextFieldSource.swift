@@ -1,3 +1,5 @@
+import Columnar
+
 /// One field's raw text as a reader found it, before typing.
 struct RawField {
     /// Field text (quotes excluded). Valid only while the source's buffer is.
@@ -33,4 +35,7 @@ protocol TextFieldSource {
     func lineNumber(row: Int) -> Int
     /// The source text of `row`, for rejection reports.
     func rowText(row: Int) -> UnsafeRawBufferPointer
+    /// Builds a nested (list, struct, map) column for all rows, skipping `rejected` ones.
+    /// - Returns: the column (one slot per row) and the rows it had to reject, with reasons.
+    func nestedColumn(column: Int, field: Field, rejected: [Bool], enforceNotNull: Bool) -> (Column, [(row: Int, reason: String)])
 }

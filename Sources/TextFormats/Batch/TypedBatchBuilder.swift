@@ -140,9 +140,9 @@ struct TypedBatchBuilder<Source: TextFieldSource> {
         case .fixedBinary(let width):
             return bytesColumn(column, field, validate: false, width: width)
         case .list, .structure, .map:
-            // The readers check schemas up front (CSV has no nested values; JSON builds nested
-            // columns itself), so this is a programmer error.
-            preconditionFailure("nested type \(type) reached the text column builder")
+            let (built, failures) = source.nestedColumn(column: column, field: field, rejected: rejected, enforceNotNull: options.enforceNotNull)
+            for (row, reason) in failures { reject(row, column: column, reason) }
+            return built
         }
     }
 

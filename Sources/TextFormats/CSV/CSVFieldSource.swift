@@ -1,3 +1,5 @@
+import Columnar
+
 /// The CSV tokenizer's field table seen through `TextFieldSource`, for the typed batch builder.
 ///
 /// Holds the tokenizer's buffers by pointer (copied out once, so the column loops do no class
@@ -70,6 +72,11 @@ struct CSVFieldSource: TextFieldSource {
     func rowText(row: Int) -> UnsafeRawBufferPointer {
         let start = Int(recordStarts[row])
         return UnsafeRawBufferPointer(start: base + start, count: Int(recordEnds[row]) - start)
+    }
+
+    func nestedColumn(column: Int, field: Field, rejected: [Bool], enforceNotNull: Bool) -> (Column, [(row: Int, reason: String)]) {
+        // CSVReader refuses nested schemas up front.
+        preconditionFailure("CSV has no nested values (column \(field.name))")
     }
 
     /// The plain text of field `column` of `row` (header names, raw access).

@@ -82,6 +82,15 @@ public final class JSONLinesReader {
         }
         guard start < buffer.count else { return nil }
         if !finished && buffer.count - start < bytesPerBatchHint { return nil }
+        // Work on local copies of the tape and parser: touching class properties in the loops
+        // below would cost a dynamic exclusivity check per token.
+        var tape = self.tape
+        var parser = self.parser
+        self.tape = JSONTape()
+        defer {
+            self.tape = tape
+            self.parser = parser
+        }
         return buffer.withUnsafeBufferPointer { whole -> TextBatch? in
             let base = whole.baseAddress!
             var rowLines: [Int] = [], rowStarts: [Int] = [], rowEnds: [Int] = [], roots: [Int32] = []
@@ -93,6 +102,9 @@ public final class JSONLinesReader {
             tape.removeAll()
             var pos = start
             let end = whole.count
+            let finished = self.finished
+            var nextLine = self.nextLine
+            defer { self.nextLine = nextLine }
             var oversized = false
             while rowLines.count < options.batchSize && pos < end {
                 let lineStart = pos
@@ -150,7 +162,7 @@ public final class JSONLinesReader {
             if pos > start && !rowLines.isEmpty {
                 bytesPerBatchHint = min(64 << 20, max(64 * 1024, (pos - start) / rowLines.count * options.batchSize + (pos - start) / 8))
             }
-            let slots = fillSlots(base: base, roots: roots)
+            let slots = fillSlots(base: base, roots: roots, tape: tape)
             let source = JSONFieldSource(base: base, tape: tape, slots: slots, columns: schema.fields.count,
                                          rowLines: rowLines, rowStarts: rowStarts, rowEnds: rowEnds)
             let typing = TypingOptions(nullStrings: [], emptyStringIsNull: false, enforceNotNull: options.enforceNotNull,
@@ -166,8 +178,9 @@ public final class JSONLinesReader {
     }
 
     /// For each row, the tape index of the member each schema field names (-1 if absent).
-    private func fillSlots(base: UnsafePointer<UInt8>, roots: [Int32]) -> [Int32] {
+    private func fillSlots(base: UnsafePointer<UInt8>, roots: [Int32], tape: JSONTape) -> [Int32] {
         let columns = schema.fields.count
+        let lookup = self.lookup
         var slots = [Int32](repeating: -1, count: roots.count * columns)
         var decoded: [UInt8] = []
         for (row, root) in roots.enumerated() where root >= 0 {

@@ -34,92 +34,129 @@ public struct JSONParser: Sendable {
     /// - Throws: `TarnError(.invalidArgument)` naming the byte offset (relative to `from`) and
     ///   what was expected.
     public mutating func parse(_ bytes: UnsafePointer<UInt8>, from: Int, to end: Int, into tape: inout JSONTape) throws -> Int {
-        stack.removeAll(keepingCapacity: true)
-        var pos = from
-        let root = tape.count
+        // The state lives in one struct (not captured by nested functions, which would box it
+        // and add a dynamic exclusivity check to every byte).
+        var state = JSONParseState(bytes: bytes, from: from, end: end, maxDepth: maxDepth, tape: tape, stack: stack)
+        tape = JSONTape()
+        stack = []
+        defer {
+            tape = state.tape
+            stack = state.stack
+        }
+        return try state.run()
+    }
+}
 
-        @inline(__always) func skipWhitespace() {
-            while pos < end {
-                let byte = bytes[pos]
-                guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
-                pos += 1
-            }
-        }
-        func fail(_ message: String) -> TarnError {
-            let what = pos < end ? "'\(Character(Unicode.Scalar(bytes[pos])))'" : "end of input"
-            return TarnError(.invalidArgument, "invalid JSON at byte \(pos - from + 1): \(message), found \(what)")
-        }
-        func parseString(asKey: Bool) throws {
-            // pos is at the opening quote.
+/// The parser's working state for one document.
+struct JSONParseState {
+    let bytes: UnsafePointer<UInt8>
+    let from: Int
+    let end: Int
+    let maxDepth: Int
+    var pos: Int
+    var tape: JSONTape
+    var stack: [Int]
+
+    init(bytes: UnsafePointer<UInt8>, from: Int, end: Int, maxDepth: Int, tape: JSONTape, stack: [Int]) {
+        self.bytes = bytes
+        self.from = from
+        self.end = end
+        self.maxDepth = maxDepth
+        self.pos = from
+        self.tape = tape
+        self.stack = stack
+        self.stack.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while pos < end {
+            let byte = bytes[pos]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
             pos += 1
-            let start = pos
-            var hasEscapes = false
-            while true {
-                guard pos < end else { throw fail("unterminated string") }
-                let byte = bytes[pos]
-                if byte == UInt8(ascii: "\"") { break }
-                if byte == UInt8(ascii: "\\") {
-                    guard let length = JSONString.escapeLength(bytes + pos, end - pos) else {
-                        throw fail("invalid escape sequence (RFC 8259 §7)")
-                    }
-                    hasEscapes = true
-                    pos += length
-                } else if byte < 0x20 {
-                    throw fail("control character in string (must be escaped)")
-                } else if byte >= 0x80 {
-                    guard let length = UTF8Validation.sequenceLength(bytes + pos, end - pos) else { throw fail("invalid UTF-8 in string") }
-                    pos += length
-                } else {
-                    pos += 1
+        }
+    }
+
+    func fail(_ message: String) -> TarnError {
+        let what = pos < end ? "'\(Character(Unicode.Scalar(bytes[pos])))'" : "end of input"
+        return TarnError(.invalidArgument, "invalid JSON at byte \(pos - from + 1): \(message), found \(what)")
+    }
+
+    @inline(__always) mutating func parseString() throws {
+        // pos is at the opening quote.
+        pos += 1
+        let start = pos
+        var hasEscapes = false
+        while true {
+            guard pos < end else { throw fail("unterminated string") }
+            let byte = bytes[pos]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") {
+                guard let length = JSONString.escapeLength(bytes + pos, end - pos) else {
+                    throw fail("invalid escape sequence (RFC 8259 §7)")
                 }
-            }
-            tape.append(.string, start: start, end: pos, escaped: hasEscapes)
-            pos += 1
-        }
-        func parseNumber() throws {
-            let start = pos
-            if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-            guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit") }
-            if bytes[pos] == UInt8(ascii: "0") {
-                pos += 1
+                hasEscapes = true
+                pos += length
+            } else if byte < 0x20 {
+                throw fail("control character in string (must be escaped)")
+            } else if byte >= 0x80 {
+                guard let length = UTF8Validation.sequenceLength(bytes + pos, end - pos) else { throw fail("invalid UTF-8 in string") }
+                pos += length
             } else {
-                while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
-            }
-            if pos < end && bytes[pos] == UInt8(ascii: ".") {
                 pos += 1
-                guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit after the decimal point") }
-                while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
             }
-            if pos < end && (bytes[pos] | 0x20) == UInt8(ascii: "e") {
-                pos += 1
-                if pos < end && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
-                guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit in the exponent") }
-                while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
-            }
-            tape.append(.number, start: start, end: pos)
         }
-        func parseLiteral(_ word: StaticString, _ kind: JSONTape.Kind) throws {
-            let length = word.utf8CodeUnitCount
-            guard end - pos >= length, memoryEqual(bytes + pos, word.utf8Start, length) else { throw fail("expected \(word)") }
-            tape.append(kind, start: pos, end: pos + length)
-            pos += length
-        }
-        func parseMemberKey() throws {
-            skipWhitespace()
-            guard pos < end, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a member name string") }
-            try parseString(asKey: true)
-            skipWhitespace()
-            guard pos < end, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            pos += 1
-        }
-        func close(_ container: Int) {
-            tape.ends[container] = Int32(truncatingIfNeeded: pos + 1)
-            tape.skips[container] = Int32(truncatingIfNeeded: tape.count)
-            stack.removeLast()
-            pos += 1
-        }
+        tape.append(.string, start: start, end: pos, escaped: hasEscapes)
+        pos += 1
+    }
 
+    mutating func parseNumber() throws {
+        let start = pos
+        if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+        guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit") }
+        if bytes[pos] == UInt8(ascii: "0") {
+            pos += 1
+        } else {
+            while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
+        }
+        if pos < end && bytes[pos] == UInt8(ascii: ".") {
+            pos += 1
+            guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit after the decimal point") }
+            while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
+        }
+        if pos < end && (bytes[pos] | 0x20) == UInt8(ascii: "e") {
+            pos += 1
+            if pos < end && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
+            guard pos < end, bytes[pos] &- UInt8(ascii: "0") < 10 else { throw fail("expected a digit in the exponent") }
+            while pos < end && bytes[pos] &- UInt8(ascii: "0") < 10 { pos += 1 }
+        }
+        tape.append(.number, start: start, end: pos)
+    }
+
+    mutating func parseLiteral(_ word: StaticString, _ kind: JSONTape.Kind) throws {
+        let length = word.utf8CodeUnitCount
+        guard end - pos >= length, memoryEqual(bytes + pos, word.utf8Start, length) else { throw fail("expected \(word)") }
+        tape.append(kind, start: pos, end: pos + length)
+        pos += length
+    }
+
+    @inline(__always) mutating func parseMemberKey() throws {
         skipWhitespace()
+        guard pos < end, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a member name string") }
+        try parseString()
+        skipWhitespace()
+        guard pos < end, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        pos += 1
+    }
+
+    mutating func close(_ container: Int) {
+        tape.ends[container] = Int32(truncatingIfNeeded: pos + 1)
+        tape.skips[container] = Int32(truncatingIfNeeded: tape.count)
+        stack.removeLast()
+        pos += 1
+    }
+
+    mutating func run() throws -> Int {
+        let root = tape.count
         values: while true {
             // Parse one value.
             skipWhitespace()
@@ -148,7 +185,7 @@ public struct JSONParser: Sendable {
                 } else {
                     continue values
                 }
-            case UInt8(ascii: "\""): try parseString(asKey: false)
+            case UInt8(ascii: "\""): try parseString()
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
             case UInt8(ascii: "t"): try parseLiteral("true", .true)
             case UInt8(ascii: "f"): try parseLiteral("false", .false)

@@ -40,6 +40,8 @@ public final class CSVReader {
     /// Bytes to gather before tokenizing a batch, from the last batch's bytes per row, so that
     /// small pushes do not make the tokenizer rescan a partial batch again and again.
     private var bytesPerBatchHint = 64 * 1024
+    /// Batch whatever complete records there are, however few (schema inference over a sample).
+    var eagerBatches = false
 
     /// UTF-8 byte order mark (U+FEFF), skipped at the start of a file.
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -107,7 +109,7 @@ public final class CSVReader {
     public func nextBatch() throws -> TextBatch? {
         guard prepare() else { return nil }
         let available = buffer.count - start
-        if !finished && available < bytesPerBatchHint { return nil }
+        if !finished && !eagerBatches && available < bytesPerBatchHint { return nil }
         return buffer.withUnsafeBytes { raw -> TextBatch? in
             let input = UnsafeRawBufferPointer(rebasing: raw[start...])
             let consumed = tokenizer.tokenize(input, isFinal: finished, maxRecords: options.batchSize)

@@ -141,23 +141,45 @@ public final class CSVReader {
             if buffer[start...].starts(with: Self.byteOrderMark) { start += Self.byteOrderMark.count }
             atFileStart = false
         }
-        while linesToSkip > 0 || discardingToLineEnd {
+        while linesToSkip > 0 {
             guard let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-                if finished { start = buffer.count; linesToSkip = 0; discardingToLineEnd = false; break }
+                if finished { start = buffer.count; linesToSkip = 0; break }
                 start = buffer.count
                 return false
             }
             start = newline + 1
             tokenizer.nextLine += 1
-            if discardingToLineEnd { discardingToLineEnd = false } else { linesToSkip -= 1 }
+            linesToSkip -= 1
+        }
+        if discardingToLineEnd {
+            // The rest of an over-long unquoted line, up to its end as the tokenizer sees one:
+            // LF, CRLF or a lone CR.
+            guard let lineEnd = buffer[start...].firstIndex(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+                start = buffer.count
+                if finished { discardingToLineEnd = false }
+                return false
+            }
+            if buffer[lineEnd] == UInt8(ascii: "\r") {
+                if lineEnd + 1 == buffer.count && !finished {
+                    start = lineEnd
+                    return false
+                }
+                start = lineEnd + 1 < buffer.count && buffer[lineEnd + 1] == UInt8(ascii: "\n") ? lineEnd + 2 : lineEnd + 1
+            } else {
+                start = lineEnd + 1
+            }
+            tokenizer.nextLine += 1
+            discardingToLineEnd = false
         }
         if headerPending {
             let names: [String]? = buffer.withUnsafeBytes { raw in
                 let input = UnsafeRawBufferPointer(rebasing: raw[start...])
                 let consumed = tokenizer.tokenize(input, isFinal: finished, maxRecords: 1)
+                // Empty lines before the header are consumed (and counted) even when the header
+                // itself is not complete yet.
+                start += consumed
                 guard tokenizer.recordCount == 1 else { return nil }
                 let source = CSVFieldSource(tokenizer: tokenizer, base: input.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                start += consumed
                 return (0..<source.fieldCount(row: 0)).map { source.string(row: 0, column: $0) }
             }
             guard let names else {
@@ -192,7 +214,7 @@ public final class CSVReader {
         rowsRead += 1
         let rejected = RejectedRow(
             lineNumber: line,
-            reason: "record exceeds \(options.maxRecordBytes) bytes (an unbalanced quote, or a line without an end); skipped to the next line",
+            reason: CSVTokenizer.oversizeReason(options.maxRecordBytes),
             text: text, textTruncated: truncated)
         return TextBatch(batch: .empty(schema ?? Schema([])), rejected: [rejected])
     }

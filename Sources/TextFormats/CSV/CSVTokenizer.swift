@@ -133,6 +133,7 @@ public final class CSVTokenizer {
         // A quote "escaped" by itself is plain RFC 4180 doubling.
         let escape = options.escape == quote ? nil : options.escape
         let special = CSVByteClass(delimiter: delimiter)
+        let maxRecordBytes = options.maxRecordBytes
         var pos = 0
         var consumed = 0
         var line = nextLine
@@ -153,7 +154,12 @@ public final class CSVTokenizer {
                     fieldStart = pos
                     let lineAtQuote = line
                     var closed = false
+                    var tooLong = false
                     while pos < end {
+                        if pos - recordStart > maxRecordBytes {
+                            tooLong = true
+                            break
+                        }
                         let byte = bytes[pos]
                         if byte == quote {
                             if pos + 1 < end && bytes[pos + 1] == quote {
@@ -178,13 +184,15 @@ public final class CSVTokenizer {
                         pos += 1
                     }
                     if !closed {
-                        if !final { break records }
-                        // Unterminated quote at the end of the input. Everything after it would
-                        // be one field; resynchronise at the next line end instead so the rows
-                        // after a stray quote are still read (and this one is rejected).
-                        reason = "unterminated quoted field (opened on line \(lineAtQuote))"
+                        if !final && !tooLong { break records }
+                        // An unterminated quote at the end of the input, or a quoted field still
+                        // open after maxRecordBytes. Everything after the quote would be one
+                        // field; resynchronise at the line end after the quote instead, so the
+                        // rows after a stray quote are still read (and this one is rejected).
+                        reason = tooLong ? Self.oversizeReason(maxRecordBytes) : "unterminated quoted field (opened on line \(lineAtQuote))"
                         var scan = fieldStart
                         while scan < end && bytes[scan] != UInt8(ascii: "\n") { scan += 1 }
+                        if scan == end && !final { break records }
                         fieldEnd = scan
                         if scan < end {
                             recordEnd = scan
@@ -242,6 +250,7 @@ public final class CSVTokenizer {
             if options.skipEmptyLines && fieldCount == firstField + 1 && recordEnd == recordStart {
                 fieldCount = firstField  // an empty line is not a record
             } else {
+                if reason == nil && recordEnd - recordStart > maxRecordBytes { reason = Self.oversizeReason(maxRecordBytes) }
                 if let reason { malformed.append((recordCount, reason)) }
                 recordStarts[recordCount] = Int32(truncatingIfNeeded: recordStart)
                 recordEnds[recordCount] = Int32(truncatingIfNeeded: recordEnd)
@@ -255,6 +264,11 @@ public final class CSVTokenizer {
         // A record cut by the end of the buffer is not reported; its bytes stay unconsumed.
         fieldCount = Int(recordFieldStart[recordCount])
         return consumed
+    }
+
+    /// The rejection reason of a record longer than `limit` bytes.
+    static func oversizeReason(_ limit: Int) -> String {
+        "record exceeds \(limit) bytes (an unbalanced quote, or a line without an end); skipped to the next line"
     }
 
     private func describe(_ byte: UInt8) -> String {

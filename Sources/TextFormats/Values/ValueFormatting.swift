@@ -90,10 +90,10 @@ enum ValueFormatting {
         var digits = 0
         var unit = perSecond
         while unit > 1 { unit /= 10; digits += 1 }
-        guard digits > 0, fraction != 0 || minimumFractionDigits > 0 else { return }
+        guard fraction != 0 || minimumFractionDigits > 0 else { return }
         // Drop trailing zeros down to the minimum, in groups of three (ms, us, ns).
         var shown = digits
-        while shown > minimumFractionDigits && shown > 0 && fraction % 1000 == 0 && shown >= 3 {
+        while shown > minimumFractionDigits && shown >= 3 && fraction % 1000 == 0 {
             fraction /= 1000
             shown -= 3
         }

@@ -133,6 +133,7 @@ public final class CSVTokenizer {
         // A quote "escaped" by itself is plain RFC 4180 doubling.
         let escape = options.escape == quote ? nil : options.escape
         let special = CSVByteClass(delimiter: delimiter)
+        let quoted = SWARMatcher(quote ?? UInt8(ascii: "\n"), escape ?? UInt8(ascii: "\n"), UInt8(ascii: "\n"))
         let maxRecordBytes = options.maxRecordBytes
         var pos = 0
         var consumed = 0
@@ -156,6 +157,16 @@ public final class CSVTokenizer {
                     var closed = false
                     var tooLong = false
                     while pos < end {
+                        // Skip plain bytes eight at a time (no quote, escape or LF among them).
+                        while pos + 8 <= end {
+                            let hits = quoted.matches(UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self))
+                            if hits != 0 {
+                                pos += hits.trailingZeroBitCount >> 3
+                                break
+                            }
+                            pos += 8
+                        }
+                        guard pos < end else { break }
                         if pos - recordStart > maxRecordBytes {
                             tooLong = true
                             break
@@ -215,6 +226,16 @@ public final class CSVTokenizer {
                     }
                 } else {
                     // Unquoted field: everything up to the delimiter or line end is data.
+                    // Eight bytes at a time while they are all plain, then byte by byte.
+                    while pos + 8 <= end {
+                        let word = UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self)
+                        let hits = special.matches(word)
+                        if hits != 0 {
+                            pos += hits.trailingZeroBitCount >> 3
+                            break
+                        }
+                        pos += 8
+                    }
                     while pos < end && !special.isSpecial(bytes[pos]) { pos += 1 }
                     fieldEnd = pos
                 }
@@ -304,12 +325,40 @@ public final class CSVTokenizer {
     }
 }
 
+/// Finds the first of up to three byte values in a little-endian 64-bit word of text.
+///
+/// The classic "has zero byte" test (`(v - 0x01…01) & ~v & 0x80…80` on `word ^ pattern`) flags
+/// every byte equal to the pattern; it can also flag a byte *above* a true match (borrow), never
+/// below one, so the lowest flag is exact: `trailingZeroBitCount / 8` is the first match.
+struct SWARMatcher {
+    private let a: UInt64, b: UInt64, c: UInt64
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    init(_ a: UInt8, _ b: UInt8, _ c: UInt8) {
+        self.a = Self.ones &* UInt64(a)
+        self.b = Self.ones &* UInt64(b)
+        self.c = Self.ones &* UInt64(c)
+    }
+
+    @inline(__always)
+    private static func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+
+    /// High bit set in each byte (from the first match on) that equals one of the three values.
+    @inline(__always)
+    func matches(_ word: UInt64) -> UInt64 {
+        Self.zeroBytes(word ^ a) | Self.zeroBytes(word ^ b) | Self.zeroBytes(word ^ c)
+    }
+}
+
 /// Which bytes end an unquoted field: the delimiter, `\n` and `\r`. A 256-entry table keeps the
 /// scan loop to one load and one test per byte.
 struct CSVByteClass {
     private var table: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private let swar: SWARMatcher
 
     init(delimiter: UInt8) {
+        swar = SWARMatcher(delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r"))
         set(delimiter)
         set(UInt8(ascii: "\n"))
         set(UInt8(ascii: "\r"))
@@ -324,6 +373,9 @@ struct CSVByteClass {
         default: table.3 |= bit
         }
     }
+
+    /// The first-match flags of the field-ending bytes in eight bytes of text.
+    @inline(__always) func matches(_ word: UInt64) -> UInt64 { swar.matches(word) }
 
     @inline(__always) func isSpecial(_ byte: UInt8) -> Bool {
         // Delimiters, CR and LF are all ASCII in practice, but any delimiter byte is allowed.

@@ -53,17 +53,12 @@ struct TypedBatchBuilder<Source: TextFieldSource> {
         for (index, field) in schema.fields.enumerated() {
             columns.append(buildColumn(index, field))
         }
-        var batch = RecordBatch(schema: schema, columns: columns, rowCount: source.rowCount)
-        if !reports.isEmpty {
-            var keep: [Int32] = []
-            keep.reserveCapacity(source.rowCount - reports.count)
-            for row in 0..<source.rowCount where !rejected[row] { keep.append(Int32(row)) }
-            batch = batch.take(keep)
-            for index in batch.columns.indices where batch.columns[index].validity?.allSatisfy({ $0 }) == true {
-                batch.columns[index].validity = nil
-            }
-        }
         reports.sort { $0.row < $1.row }
+        if !reports.isEmpty {
+            let rejectedRows = reports.map(\.row)
+            for index in columns.indices { RowCompaction.compact(&columns[index], rejectedRows: rejectedRows) }
+        }
+        let batch = RecordBatch(schema: schema, columns: columns, rowCount: source.rowCount - reports.count)
         let rejectedRows = reports.map { report in
             let (text, truncated) = RejectedRow.boundedText(source.rowText(row: report.row), limit: options.maxRejectTextBytes)
             return RejectedRow(

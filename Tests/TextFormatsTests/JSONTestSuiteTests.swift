@@ -46,8 +46,8 @@ import TarnTesting
         var tape = JSONTape()
         let root = try text.withUnsafeBufferPointer { try parser.parse($0.baseAddress!, from: 0, to: $0.count, into: &tape) }
         #expect(root == 0)
-        #expect(tape.kinds == [.object, .string, .array, .number, .string, .string, .null, .string, .object])
-        #expect(tape.skips[0] == 9 && tape.skips[2] == 5)
+        #expect(tape.tokens.map(\.kind) == [.object, .string, .array, .number, .string, .string, .null, .string, .object])
+        #expect(tape.skip(0) == 9 && tape.skip(2) == 5)
         let members = tape.members(ofObject: 0)
         #expect(members.count == 3)
         try text.withUnsafeBytes { raw in

@@ -35,7 +35,7 @@ public enum JSONSchemaInference {
                 if end > start && base[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 defer { start = next }
                 tape.removeAll()
-                guard let token = try? parser.parse(base, from: start, to: end, into: &tape), tape.kinds[token] == .object else { continue }
+                guard let token = try? parser.parse(base, from: start, to: end, into: &tape), tape.kind(token) == .object else { continue }
                 let node = Node.of(token, tape: tape, base: base)
                 if root == nil { root = node } else { root!.merge(node) }
                 rows += 1
@@ -72,15 +72,15 @@ public enum JSONSchemaInference {
 
         /// The node of one tape value.
         static func of(_ token: Int, tape: JSONTape, base: UnsafePointer<UInt8>) -> Node {
-            let start = Int(tape.starts[token]), count = Int(tape.ends[token]) - start
-            switch tape.kinds[token] {
+            let start = Int(tape.start(token)), count = Int(tape.end(token)) - start
+            switch tape.kind(token) {
             case .null: return .null
             case .true, .false: return .scalar(.boolean, nullable: false)
             case .number:
                 return .scalar(NumberParsing.parseInt64(base + start, count) != nil ? .bigint : .double, nullable: false)
             case .string:
                 var inference = ScalarInference()
-                if tape.escaped[token] {
+                if tape.isEscaped(token) {
                     var plain: [UInt8] = []
                     _ = JSONString.unescape(base + start, count, into: &plain)
                     inference.observe(plain)
@@ -101,8 +101,8 @@ public enum JSONSchemaInference {
                 var fields: [(name: String, node: Node)] = []
                 var positions: [String: Int] = [:]
                 for (key, value) in tape.members(ofObject: token) {
-                    let name = String(decoding: UnsafeBufferPointer(start: base + Int(tape.starts[key]), count: Int(tape.ends[key] - tape.starts[key])), as: UTF8.self)
-                    let decoded = tape.escaped[key] ? JSONValueConverter(base: base, tape: tape).key(key) : name
+                    let name = String(decoding: UnsafeBufferPointer(start: base + Int(tape.start(key)), count: Int(tape.end(key) - tape.start(key))), as: UTF8.self)
+                    let decoded = tape.isEscaped(key) ? JSONValueConverter(base: base, tape: tape).key(key) : name
                     let child = of(value, tape: tape, base: base)
                     if let position = positions[decoded] {
                         fields[position].node = child  // duplicate member: the last one wins

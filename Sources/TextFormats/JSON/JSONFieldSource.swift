@@ -17,12 +17,13 @@ struct JSONFieldSource: TextFieldSource {
     func field(row: Int, column: Int) -> RawField {
         let token = Int(slots[row &* columns &+ column])
         guard token >= 0 else { return RawField(start: base, count: 0, flags: RawField.null) }
-        let start = Int(tape.starts[token])
-        let count = Int(tape.ends[token]) - start
-        switch tape.kinds[token] {
+        let entry = tape.tokens[token]
+        let start = Int(entry.start)
+        let count = Int(entry.end) - start
+        switch entry.kind {
         case .null: return RawField(start: base, count: 0, flags: RawField.null)
         case .string:
-            return RawField(start: base + start, count: count, flags: RawField.quoted | (tape.escaped[token] ? RawField.escaped : 0))
+            return RawField(start: base + start, count: count, flags: RawField.quoted | (entry.escaped ? RawField.escaped : 0))
         case .number, .true, .false: return RawField(start: base + start, count: count, flags: 0)
         case .object, .array: return RawField(start: base + start, count: count, flags: RawField.nested)
         }

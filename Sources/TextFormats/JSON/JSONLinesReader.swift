@@ -141,8 +141,8 @@ public final class JSONLinesReader {
                 let mark = tape.count
                 do {
                     let root = try parser.parse(base, from: lineStart, to: lineEnd, into: &tape)
-                    if tape.kinds[root] != .object {
-                        syntax.append((row, "expected a JSON object, found \(tape.kinds[root])"))
+                    if tape.kind(root) != .object {
+                        syntax.append((row, "expected a JSON object, found \(tape.kind(root))"))
                         tape.truncate(to: mark)
                         roots.append(-1)
                     } else {
@@ -183,22 +183,40 @@ public final class JSONLinesReader {
         let lookup = self.lookup
         var slots = [Int32](repeating: -1, count: roots.count * columns)
         var decoded: [UInt8] = []
-        for (row, root) in roots.enumerated() where root >= 0 {
-            let object = Int(root)
-            let stop = Int(tape.skips[object])
-            var key = object + 1
-            while key < stop {
-                let keyStart = Int(tape.starts[key]), keyCount = Int(tape.ends[key]) - keyStart
-                let column: Int?
-                if tape.escaped[key] {
-                    decoded.removeAll(keepingCapacity: true)
-                    _ = JSONString.unescape(base + keyStart, keyCount, into: &decoded)
-                    column = decoded.withUnsafeBufferPointer { $0.isEmpty ? lookup.column(base, 0) : lookup.column($0.baseAddress!, $0.count) }
-                } else {
-                    column = lookup.column(base + keyStart, keyCount)
+        // Lines of one file usually list their members in the same order: remember which
+        // column the n-th member named last time and confirm it with one comparison before
+        // hashing.
+        var predicted = [Int](repeating: -1, count: 64)
+        let names = schema.fields.map { Array($0.name.utf8) }
+        tape.tokens.withUnsafeBufferPointer { tokens in
+            for (row, root) in roots.enumerated() where root >= 0 {
+                let object = Int(root)
+                let stop = Int(tokens[object].skip)
+                var key = object + 1
+                var member = 0
+                while key < stop {
+                    let keyStart = Int(tokens[key].start), keyCount = Int(tokens[key].end) - keyStart
+                    var column: Int? = nil
+                    if tokens[key].escaped {
+                        decoded.removeAll(keepingCapacity: true)
+                        _ = JSONString.unescape(base + keyStart, keyCount, into: &decoded)
+                        column = decoded.withUnsafeBufferPointer { $0.isEmpty ? lookup.column(base, 0) : lookup.column($0.baseAddress!, $0.count) }
+                    } else {
+                        if member < predicted.count, predicted[member] >= 0, !options.caseInsensitiveKeys {
+                            let guess = predicted[member]
+                            if names[guess].count == keyCount && names[guess].withUnsafeBufferPointer({ keyCount == 0 || memoryEqual($0.baseAddress!, base + keyStart, keyCount) }) {
+                                column = guess
+                            }
+                        }
+                        if column == nil { column = lookup.column(base + keyStart, keyCount) }
+                    }
+                    if let column {
+                        slots[row * columns + column] = Int32(key + 1)
+                        if member < predicted.count { predicted[member] = column }
+                    }
+                    key = Int(tokens[key + 1].skip)
+                    member += 1
                 }
-                if let column { slots[row * columns + column] = Int32(key + 1) }
-                key = Int(tape.skips[key + 1])
             }
         }
         return slots

@@ -68,6 +68,18 @@ struct JSONParseState {
         self.stack.removeAll(keepingCapacity: true)
     }
 
+    /// High bit set in (at least) the first byte of `word` that is `"`, `\\`, below 0x20 or
+    /// above 0x7F. Zero-byte tests (`(v - 0x01…) & ~v & 0x80…`) are exact for the lowest match.
+    @inline(__always)
+    static func stringSpecials(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote & highs
+        let isBackslash = (backslash &- ones) & ~backslash & highs
+        let isControl = (word &- ones &* 0x20) & ~word & highs
+        return isQuote | isBackslash | isControl | (word & highs)
+    }
+
     @inline(__always) mutating func skipWhitespace() {
         while pos < end {
             let byte = bytes[pos]
@@ -87,6 +99,17 @@ struct JSONParseState {
         let start = pos
         var hasEscapes = false
         while true {
+            // Skip plain ASCII eight bytes at a time: stop at a quote, a backslash, a control
+            // character or a non-ASCII byte (each handled below).
+            while pos + 8 <= end {
+                let word = UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self)
+                let hits = Self.stringSpecials(word)
+                if hits != 0 {
+                    pos += hits.trailingZeroBitCount >> 3
+                    break
+                }
+                pos += 8
+            }
             guard pos < end else { throw fail("unterminated string") }
             let byte = bytes[pos]
             if byte == UInt8(ascii: "\"") { break }
@@ -149,8 +172,7 @@ struct JSONParseState {
     }
 
     mutating func close(_ container: Int) {
-        tape.ends[container] = Int32(truncatingIfNeeded: pos + 1)
-        tape.skips[container] = Int32(truncatingIfNeeded: tape.count)
+        tape.close(container, end: pos + 1)
         stack.removeLast()
         pos += 1
     }
@@ -195,9 +217,9 @@ struct JSONParseState {
             // After a value: separators and closing brackets until another value is due.
             while let container = stack.last {
                 skipWhitespace()
-                guard pos < end else { throw fail("unterminated \(tape.kinds[container] == .object ? "object" : "array")") }
+                guard pos < end else { throw fail("unterminated \(tape.kind(container) == .object ? "object" : "array")") }
                 let byte = bytes[pos]
-                if tape.kinds[container] == .object {
+                if tape.kind(container) == .object {
                     if byte == UInt8(ascii: ",") {
                         pos += 1
                         try parseMemberKey()

@@ -21,79 +21,93 @@ public struct JSONTape: Sendable {
         case object, array, string, number, `true`, `false`, null
     }
 
-    /// Kind of each token.
-    public internal(set) var kinds: [Kind] = []
-    /// Start byte of each token's text (strings: after the opening quote).
-    public internal(set) var starts: [Int32] = []
-    /// End byte (exclusive) of each token's text (strings: at the closing quote).
-    public internal(set) var ends: [Int32] = []
-    /// Index of the first token after this one and its contents.
-    public internal(set) var skips: [Int32] = []
-    /// Whether a string token contains escapes (`\n`, `\u00e9`) that must be decoded.
-    public internal(set) var escaped: [Bool] = []
+    /// One token: 16 bytes, so the tape is one contiguous array and appending a token is one
+    /// store.
+    public struct Token: Sendable, Hashable {
+        /// Start byte of the token's text (strings: after the opening quote).
+        public var start: Int32
+        /// End byte (exclusive) of the token's text (strings: at the closing quote).
+        public var end: Int32
+        /// Index of the first token after this one and its contents.
+        public var skip: Int32
+        /// What the token is.
+        public var kind: Kind
+        /// Whether a string token contains escapes (`\n`, `\u00e9`) that must be decoded.
+        public var escaped: Bool
+    }
+
+    /// The tokens in document order.
+    public internal(set) var tokens: [Token] = []
 
     /// Creates an empty tape.
     public init() {}
 
     /// Number of tokens.
-    public var count: Int { kinds.count }
+    public var count: Int { tokens.count }
+
+    /// Kind of token `index`.
+    @inline(__always) public func kind(_ index: Int) -> Kind { tokens[index].kind }
+    /// Start byte of token `index`'s text.
+    @inline(__always) public func start(_ index: Int) -> Int { Int(tokens[index].start) }
+    /// End byte (exclusive) of token `index`'s text.
+    @inline(__always) public func end(_ index: Int) -> Int { Int(tokens[index].end) }
+    /// Index of the token after token `index` and its contents.
+    @inline(__always) public func skip(_ index: Int) -> Int { Int(tokens[index].skip) }
+    /// Whether string token `index` has escapes.
+    @inline(__always) public func isEscaped(_ index: Int) -> Bool { tokens[index].escaped }
 
     /// Drops tokens from `index` on (the rollback of a line that failed to parse).
     mutating func truncate(to index: Int) {
-        kinds.removeSubrange(index...)
-        starts.removeSubrange(index...)
-        ends.removeSubrange(index...)
-        skips.removeSubrange(index...)
-        escaped.removeSubrange(index...)
+        tokens.removeSubrange(index...)
     }
 
     /// Removes every token, keeping capacity.
     public mutating func removeAll() {
-        kinds.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        skips.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
+        tokens.removeAll(keepingCapacity: true)
     }
 
     @inline(__always)
     mutating func append(_ kind: Kind, start: Int, end: Int, escaped isEscaped: Bool = false) {
-        kinds.append(kind)
-        starts.append(Int32(truncatingIfNeeded: start))
-        ends.append(Int32(truncatingIfNeeded: end))
-        skips.append(Int32(truncatingIfNeeded: kinds.count))
-        escaped.append(isEscaped)
+        tokens.append(Token(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end),
+                            skip: Int32(truncatingIfNeeded: tokens.count + 1), kind: kind, escaped: isEscaped))
+    }
+
+    /// Closes the container at `index`: its text ends at `end`, its contents at the tape's end.
+    @inline(__always)
+    mutating func close(_ index: Int, end: Int) {
+        tokens[index].end = Int32(truncatingIfNeeded: end)
+        tokens[index].skip = Int32(truncatingIfNeeded: tokens.count)
     }
 
     /// The member tokens of the object at `index`, as (key, value) token indices.
     public func members(ofObject index: Int) -> [(key: Int, value: Int)] {
-        precondition(kinds[index] == .object, "token \(index) is \(kinds[index]), not an object")
+        precondition(kind(index) == .object, "token \(index) is \(kind(index)), not an object")
         var result: [(Int, Int)] = []
         var key = index + 1
-        while key < Int(skips[index]) {
+        while key < skip(index) {
             result.append((key, key + 1))
-            key = Int(skips[key + 1])
+            key = skip(key + 1)
         }
         return result
     }
 
     /// The element token indices of the array at `index`.
     public func elements(ofArray index: Int) -> [Int] {
-        precondition(kinds[index] == .array, "token \(index) is \(kinds[index]), not an array")
+        precondition(kind(index) == .array, "token \(index) is \(kind(index)), not an array")
         var result: [Int] = []
         var element = index + 1
-        while element < Int(skips[index]) {
+        while element < skip(index) {
             result.append(element)
-            element = Int(skips[element])
+            element = skip(element)
         }
         return result
     }
 
     /// The decoded text of string token `index` in `source`.
     public func string(at index: Int, in source: UnsafeRawBufferPointer) -> String {
-        let range = Int(starts[index])..<Int(ends[index])
+        let range = start(index)..<end(index)
         let raw = UnsafeRawBufferPointer(rebasing: source[range])
-        if !escaped[index] { return String(decoding: raw, as: UTF8.self) }
+        if !isEscaped(index) { return String(decoding: raw, as: UTF8.self) }
         var plain: [UInt8] = []
         _ = JSONString.unescape(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, into: &plain)
         return String(decoding: plain, as: UTF8.self)
@@ -101,6 +115,6 @@ public struct JSONTape: Sendable {
 
     /// The source text of token `index` (numbers, literals, or a whole container).
     public func rawText(at index: Int, in source: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: source[Int(starts[index])..<Int(ends[index])])
+        UnsafeRawBufferPointer(rebasing: source[start(index)..<end(index)])
     }
 }

@@ -15,14 +15,14 @@ struct JSONValueConverter {
 
     /// The token's text (raw bytes of numbers, literals and containers; string contents undecoded).
     private func raw(_ token: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = Int(tape.starts[token])
-        return UnsafeBufferPointer(start: base + start, count: Int(tape.ends[token]) - start)
+        let start = Int(tape.start(token))
+        return UnsafeBufferPointer(start: base + start, count: Int(tape.end(token)) - start)
     }
 
     /// The plain text of a scalar token (strings decoded).
     func text(_ token: Int) -> [UInt8] {
         let bytes = raw(token)
-        guard tape.kinds[token] == .string && tape.escaped[token] else { return Array(bytes) }
+        guard tape.kind(token) == .string && tape.isEscaped(token) else { return Array(bytes) }
         var plain: [UInt8] = []
         _ = JSONString.unescape(bytes.baseAddress!, bytes.count, into: &plain)
         return plain
@@ -33,7 +33,7 @@ struct JSONValueConverter {
 
     /// `token` as a value of `type`.
     func value(_ token: Int, as type: DataType) -> Result<Value, Mismatch> {
-        let kind = tape.kinds[token]
+        let kind = tape.kind(token)
         if kind == .null { return .success(.null) }
         switch type {
         case .structure(let fields):
@@ -81,7 +81,7 @@ struct JSONValueConverter {
 
     /// A scalar token (or, for string columns, any token as JSON text) as `type`.
     private func scalar(_ token: Int, as type: DataType) -> Result<Value, Mismatch> {
-        let kind = tape.kinds[token]
+        let kind = tape.kind(token)
         if type == .string {
             // Containers become their JSON text; scalars their text.
             return .success(.string(String(decoding: text(token), as: UTF8.self)))

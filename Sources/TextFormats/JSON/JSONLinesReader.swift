@@ -1,6 +1,12 @@
 import Columnar
 import TarnCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Streaming JSON Lines (one JSON object per line) → typed record batches, with every line that
 /// cannot become a row reported beside the batch.
 ///
@@ -110,8 +116,8 @@ public final class JSONLinesReader {
                 let lineStart = pos
                 var lineEnd: Int
                 var next: Int
-                if let offset = UnsafeBufferPointer(rebasing: whole[pos..<end]).firstIndex(of: UInt8(ascii: "\n")) {
-                    let newline = pos + offset
+                if let found = memchr(base + pos, Int32(UInt8(ascii: "\n")), end - pos) {
+                    let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                     lineEnd = newline
                     next = newline + 1
                 } else {

@@ -68,6 +68,9 @@ var targets: [Target] = [
     .testTarget(
         name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures", "Peers"], swiftSettings: strict),
+    .testTarget(
+        name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

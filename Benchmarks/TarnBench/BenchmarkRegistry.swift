@@ -4,5 +4,7 @@ enum BenchmarkRegistry {
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
         "access": accessBenchmark,
+        "textformats-csv": textFormatsCSVBenchmark,
+        "textformats-json": textFormatsJSONBenchmark,
     ]
 }

@@ -141,7 +141,8 @@ import TarnCore
     @Test func lineNumbersCountPhysicalLines() throws {
         let schema = Schema([Field("a", .string), Field("b", .int64)])
         let result = try read("a,b\n\"multi\nline\",1\n\nbad,x\n\"x\r\ny\",2\rlone,cr\n", schema)
-        #expect(result.rejected.map(\.lineNumber) == [5, 8])  // the quoted CRLF is line 6→7; the lone CR ends line 7
+        #expect(result.rejected.map(\.lineNumber) == [5, 8])
+        #expect(result.lineNumbers == [2, 6])  // the quoted CRLF is line 6→7; the lone CR ends line 7
     }
 
     @Test func oversizedOpenQuoteResynchronises() throws {

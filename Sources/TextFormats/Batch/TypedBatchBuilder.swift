@@ -66,7 +66,10 @@ struct TypedBatchBuilder<Source: TextFieldSource> {
                 columnName: report.column.map { schema.fields[$0].name }, reason: report.reason,
                 text: text, textTruncated: truncated)
         }
-        return TextBatch(batch: batch, rejected: rejectedRows)
+        var lines: [Int] = []
+        lines.reserveCapacity(batch.rowCount)
+        for row in 0..<source.rowCount where !rejected[row] { lines.append(source.lineNumber(row: row)) }
+        return TextBatch(batch: batch, rejected: rejectedRows, lineNumbers: lines)
     }
 
     // MARK: - Per type

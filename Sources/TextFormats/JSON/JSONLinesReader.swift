@@ -236,10 +236,12 @@ public final class JSONLinesReader {
         reader.finish()
         var batches: [RecordBatch] = []
         var rejected: [RejectedRow] = []
+        var lines: [Int] = []
         while let result = try reader.nextBatch() {
-            batches.append(result.batch)
+            if result.batch.rowCount > 0 { batches.append(result.batch) }
             rejected += result.rejected
+            lines += result.lineNumbers
         }
-        return TextBatch(batch: RecordBatch.concatenate(batches.filter { $0.rowCount > 0 }, schema: schema), rejected: rejected)
+        return TextBatch(batch: RecordBatch.concatenate(batches, schema: schema), rejected: rejected, lineNumbers: lines)
     }
 }

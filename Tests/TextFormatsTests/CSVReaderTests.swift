@@ -138,6 +138,18 @@ import TarnCore
         #expect(result.batch.columns[1].value(at: 1) == .int(2))
     }
 
+    @Test func quotingDisabledAndTabs() throws {
+        let schema = Schema([Field("a", .string), Field("b", .int64)])
+        let result = try read("a\tb\n\"x\"\t1\ny,z\t2\n", schema) {
+            $0.delimiter = UInt8(ascii: "\t")
+            $0.quote = nil
+        }
+        #expect(result.rejected.isEmpty)
+        #expect(result.batch.columns[0].value(at: 0) == .string("\"x\""))
+        #expect(result.batch.columns[0].value(at: 1) == .string("y,z"))
+        #expect(throws: TarnError.self) { try CSVReader(schema: schema, options: { var o = CSVOptions(); o.delimiter = 0x0A; return o }()) }
+    }
+
     @Test func lineNumbersCountPhysicalLines() throws {
         let schema = Schema([Field("a", .string), Field("b", .int64)])
         let result = try read("a,b\n\"multi\nline\",1\n\nbad,x\n\"x\r\ny\",2\rlone,cr\n", schema)

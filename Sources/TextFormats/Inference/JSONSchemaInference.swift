@@ -101,8 +101,7 @@ public enum JSONSchemaInference {
                 var fields: [(name: String, node: Node)] = []
                 var positions: [String: Int] = [:]
                 for (key, value) in tape.members(ofObject: token) {
-                    let name = String(decoding: UnsafeBufferPointer(start: base + Int(tape.start(key)), count: Int(tape.end(key) - tape.start(key))), as: UTF8.self)
-                    let decoded = tape.isEscaped(key) ? JSONValueConverter(base: base, tape: tape).key(key) : name
+                    let decoded = JSONValueConverter(base: base, tape: tape).key(key)
                     let child = of(value, tape: tape, base: base)
                     if let position = positions[decoded] {
                         fields[position].node = child  // duplicate member: the last one wins

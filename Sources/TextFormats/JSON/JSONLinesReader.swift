@@ -30,7 +30,6 @@ public final class JSONLinesReader {
     public private(set) var rowsRead = 0
 
     private let lookup: JSONFieldLookup
-    private var parser: JSONParser
     private var tape = JSONTape()
     private var buffer: [UInt8] = []
     private var start = 0
@@ -50,7 +49,6 @@ public final class JSONLinesReader {
         self.schema = schema
         self.options = options
         self.lookup = JSONFieldLookup(names: schema.fields.map(\.name), ignoreCase: options.caseInsensitiveKeys)
-        self.parser = JSONParser(maxDepth: options.maxDepth)
     }
 
     /// Appends input bytes.
@@ -91,12 +89,8 @@ public final class JSONLinesReader {
         // Work on local copies of the tape and parser: touching class properties in the loops
         // below would cost a dynamic exclusivity check per token.
         var tape = self.tape
-        var parser = self.parser
         self.tape = JSONTape()
-        defer {
-            self.tape = tape
-            self.parser = parser
-        }
+        defer { self.tape = tape }
         return buffer.withUnsafeBufferPointer { whole -> TextBatch? in
             // Offsets on the tape are Int32 relative to the batch's first byte: a batch spans at
             // most `maxBatchBytes` (plus one line of at most that much), whatever was pushed.
@@ -108,6 +102,9 @@ public final class JSONLinesReader {
             rowEnds.reserveCapacity(options.batchSize)
             roots.reserveCapacity(options.batchSize)
             tape.removeAll()
+            // One parser state for the whole batch: its tape collects every line's tokens.
+            var parser = JSONParseState(bytes: base, from: 0, end: 0, maxDepth: options.maxDepth, tape: tape, stack: [])
+            tape = JSONTape()
             var pos = 0
             let end = whole.count - start
             let maxLineBytes = min(options.maxLineBytes, Self.maxBatchBytes)
@@ -149,22 +146,24 @@ public final class JSONLinesReader {
                     if oversized { discardingToLineEnd = true }
                     continue
                 }
-                let mark = tape.count
+                let mark = parser.tape.count
                 do {
-                    let root = try parser.parse(base, from: lineStart, to: lineEnd, into: &tape)
-                    if tape.kind(root) != .object {
-                        syntax.append((row, "expected a JSON object, found \(tape.kind(root))"))
-                        tape.truncate(to: mark)
+                    let root = try parser.parse(from: lineStart, to: lineEnd)
+                    if parser.tape.kind(root) != .object {
+                        syntax.append((row, "expected a JSON object, found \(parser.tape.kind(root))"))
+                        parser.tape.truncate(to: mark)
                         roots.append(-1)
                     } else {
                         roots.append(Int32(root))
                     }
                 } catch {
-                    tape.truncate(to: mark)
+                    parser.tape.truncate(to: mark)
                     syntax.append((row, (error as? TarnError)?.message ?? "\(error)"))
                     roots.append(-1)
                 }
             }
+            tape = parser.tape
+            parser.tape = JSONTape()
             if rowLines.isEmpty && syntax.isEmpty {
                 start += pos
                 if !finished { bytesPerBatchHint = max(bytesPerBatchHint, (end - pos) * 2) }

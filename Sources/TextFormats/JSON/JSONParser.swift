@@ -50,8 +50,8 @@ public struct JSONParser: Sendable {
 /// The parser's working state for one document.
 struct JSONParseState {
     let bytes: UnsafePointer<UInt8>
-    let from: Int
-    let end: Int
+    var from: Int
+    var end: Int
     let maxDepth: Int
     var pos: Int
     var tape: JSONTape
@@ -175,6 +175,16 @@ struct JSONParseState {
         tape.close(container, end: pos + 1)
         stack.removeLast()
         pos += 1
+    }
+
+    /// Parses another document, `bytes[from..<end]`, onto the same tape (the JSON Lines reader
+    /// keeps one state for a whole batch of lines).
+    mutating func parse(from: Int, to end: Int) throws -> Int {
+        self.from = from
+        self.end = end
+        pos = from
+        stack.removeAll(keepingCapacity: true)
+        return try run()
     }
 
     mutating func run() throws -> Int {

@@ -199,36 +199,41 @@ public final class JSONLinesReader {
         // Lines of one file usually list their members in the same order: remember which
         // column the n-th member named last time and confirm it with one comparison before
         // hashing.
-        var predicted = [Int](repeating: -1, count: 64)
+        var predictions = [Int](repeating: -1, count: 64)
         let names = schema.fields.map { Array($0.name.utf8) }
-        tape.tokens.withUnsafeBufferPointer { tokens in
-            for (row, root) in roots.enumerated() where root >= 0 {
-                let object = Int(root)
-                let stop = Int(tokens[object].skip)
-                var key = object + 1
-                var member = 0
-                while key < stop {
-                    let keyStart = Int(tokens[key].start), keyCount = Int(tokens[key].end) - keyStart
-                    var column: Int? = nil
-                    if tokens[key].escaped {
-                        decoded.removeAll(keepingCapacity: true)
-                        _ = JSONString.unescape(base + keyStart, keyCount, into: &decoded)
-                        column = decoded.withUnsafeBufferPointer { $0.isEmpty ? lookup.column(base, 0) : lookup.column($0.baseAddress!, $0.count) }
-                    } else {
-                        if member < predicted.count, predicted[member] >= 0, !options.caseInsensitiveKeys {
-                            let guess = predicted[member]
-                            if names[guess].count == keyCount && names[guess].withUnsafeBufferPointer({ keyCount == 0 || memoryEqual($0.baseAddress!, base + keyStart, keyCount) }) {
-                                column = guess
+        let ignoreCase = options.caseInsensitiveKeys
+        slots.withUnsafeMutableBufferPointer { slots in
+            predictions.withUnsafeMutableBufferPointer { predicted in
+                tape.tokens.withUnsafeBufferPointer { tokens in
+                    for (row, root) in roots.enumerated() where root >= 0 {
+                        let object = Int(root)
+                        let stop = Int(tokens[object].skip)
+                        var key = object + 1
+                        var member = 0
+                        while key < stop {
+                            let keyStart = Int(tokens[key].start), keyCount = Int(tokens[key].end) - keyStart
+                            var column: Int? = nil
+                            if tokens[key].escaped {
+                                decoded.removeAll(keepingCapacity: true)
+                                _ = JSONString.unescape(base + keyStart, keyCount, into: &decoded)
+                                column = decoded.withUnsafeBufferPointer { $0.isEmpty ? lookup.column(base, 0) : lookup.column($0.baseAddress!, $0.count) }
+                            } else {
+                                if member < predicted.count, predicted[member] >= 0, !ignoreCase {
+                                    let guess = predicted[member]
+                                    if names[guess].count == keyCount && names[guess].withUnsafeBufferPointer({ keyCount == 0 || memoryEqual($0.baseAddress!, base + keyStart, keyCount) }) {
+                                        column = guess
+                                    }
+                                }
+                                if column == nil { column = lookup.column(base + keyStart, keyCount) }
                             }
+                            if let column {
+                                slots[row * columns + column] = Int32(key + 1)
+                                if member < predicted.count { predicted[member] = column }
+                            }
+                            key = Int(tokens[key + 1].skip)
+                            member += 1
                         }
-                        if column == nil { column = lookup.column(base + keyStart, keyCount) }
                     }
-                    if let column {
-                        slots[row * columns + column] = Int32(key + 1)
-                        if member < predicted.count { predicted[member] = column }
-                    }
-                    key = Int(tokens[key + 1].skip)
-                    member += 1
                 }
             }
         }

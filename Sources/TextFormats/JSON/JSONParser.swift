@@ -256,6 +256,15 @@ struct JSONParseState {
 /// Whether `count` bytes at `a` and `b` are equal.
 @inline(__always)
 func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    for index in 0..<count where a[index] != b[index] { return false }
+    var index = 0
+    while index + 8 <= count {
+        if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            != UnsafeRawPointer(b).loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+        index += 8
+    }
+    while index < count {
+        if a[index] != b[index] { return false }
+        index += 1
+    }
     return true
 }

@@ -16,6 +16,7 @@ public enum JSONSchemaInference {
     ///   - sample: the start of the file.
     ///   - isWholeFile: whether `sample` is the entire file (so its last line is complete).
     ///   - maxRows: lines to sample.
+    ///   - maxDepth: nesting limit of the JSON parser.
     ///   - nullableFields: make every field nullable (true) or only those that were missing or
     ///     null somewhere in the sample.
     /// - Returns: the schema; lines that are not JSON objects are skipped.

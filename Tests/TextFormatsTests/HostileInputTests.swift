@@ -63,7 +63,7 @@ import Codecs
         return outcome
     }
 
-    @Test(arguments: 0..<40)
+    @Test(arguments: 0..<60)
     func csvNoiseIsChunkIndependent(seed: Int) throws {
         var random = Random(state: UInt64(seed))
         let alphabet: [UInt8] = Array("ab1,2,\"\"\n\r\n.-9 t\\".utf8) + [0xC3, 0xA9, 0xFF, 0xEF, 0xBB, 0xBF]
@@ -76,6 +76,10 @@ import Codecs
         options.maxRejectTextBytes = 48
         options.escape = seed % 3 == 0 ? UInt8(ascii: "\\") : nil
         options.skipLines = seed % 4
+        options.skipEmptyLines = seed % 5 != 0
+        options.hasHeader = seed % 7 != 0
+        options.columnCountMismatch = seed % 6 == 0 ? .lenient : .reject
+        options.emptyStringIsNull = seed % 2 == 0
         let whole = try readCSV(bytes, chunks: [], schema: schema, options: options)
         let chunks = (0..<200).map { _ in 1 + random.below(17) }
         let pieces = try readCSV(bytes, chunks: chunks, schema: schema, options: options)
@@ -83,7 +87,7 @@ import Codecs
         #expect(pieces.rejected == whole.rejected)
     }
 
-    @Test(arguments: 0..<40)
+    @Test(arguments: 0..<60)
     func jsonNoiseIsChunkIndependent(seed: Int) throws {
         var random = Random(state: UInt64(seed) &+ 1000)
         let fragments = ["{", "}", "[", "]", "\"a\"", "\"b\"", ":", ",", "1", "-2.5e3", "true", "null", "\"\\u00e9\"", "\"\\ud83d\"", "\n", "\r\n", " ",

@@ -16,6 +16,7 @@ public enum JSONSchemaInference {
     ///   - sample: the start of the file.
     ///   - isWholeFile: whether `sample` is the entire file (so its last line is complete).
     ///   - maxRows: lines to sample.
+    ///   - maxDepth: nesting limit of the JSON parser.
     ///   - nullableFields: make every field nullable (true) or only those that were missing or
     ///     null somewhere in the sample.
     /// - Returns: the schema; lines that are not JSON objects are skipped.
@@ -101,8 +102,7 @@ public enum JSONSchemaInference {
                 var fields: [(name: String, node: Node)] = []
                 var positions: [String: Int] = [:]
                 for (key, value) in tape.members(ofObject: token) {
-                    let name = String(decoding: UnsafeBufferPointer(start: base + Int(tape.start(key)), count: Int(tape.end(key) - tape.start(key))), as: UTF8.self)
-                    let decoded = tape.isEscaped(key) ? JSONValueConverter(base: base, tape: tape).key(key) : name
+                    let decoded = JSONValueConverter(base: base, tape: tape).key(key)
                     let child = of(value, tape: tape, base: base)
                     if let position = positions[decoded] {
                         fields[position].node = child  // duplicate member: the last one wins

@@ -30,7 +30,6 @@ public final class JSONLinesReader {
     public private(set) var rowsRead = 0
 
     private let lookup: JSONFieldLookup
-    private var parser: JSONParser
     private var tape = JSONTape()
     private var buffer: [UInt8] = []
     private var start = 0
@@ -50,7 +49,6 @@ public final class JSONLinesReader {
         self.schema = schema
         self.options = options
         self.lookup = JSONFieldLookup(names: schema.fields.map(\.name), ignoreCase: options.caseInsensitiveKeys)
-        self.parser = JSONParser(maxDepth: options.maxDepth)
     }
 
     /// Appends input bytes.
@@ -91,14 +89,12 @@ public final class JSONLinesReader {
         // Work on local copies of the tape and parser: touching class properties in the loops
         // below would cost a dynamic exclusivity check per token.
         var tape = self.tape
-        var parser = self.parser
         self.tape = JSONTape()
-        defer {
-            self.tape = tape
-            self.parser = parser
-        }
+        defer { self.tape = tape }
         return buffer.withUnsafeBufferPointer { whole -> TextBatch? in
-            let base = whole.baseAddress!
+            // Offsets on the tape are Int32 relative to the batch's first byte: a batch spans at
+            // most `maxBatchBytes` (plus one line of at most that much), whatever was pushed.
+            let base = whole.baseAddress! + start
             var rowLines: [Int] = [], rowStarts: [Int] = [], rowEnds: [Int] = [], roots: [Int32] = []
             var syntax: [(row: Int, reason: String)] = []
             rowLines.reserveCapacity(options.batchSize)
@@ -106,13 +102,17 @@ public final class JSONLinesReader {
             rowEnds.reserveCapacity(options.batchSize)
             roots.reserveCapacity(options.batchSize)
             tape.removeAll()
-            var pos = start
-            let end = whole.count
+            // One parser state for the whole batch: its tape collects every line's tokens.
+            var parser = JSONParseState(bytes: base, from: 0, end: 0, maxDepth: options.maxDepth, tape: tape, stack: [])
+            tape = JSONTape()
+            var pos = 0
+            let end = whole.count - start
+            let maxLineBytes = min(options.maxLineBytes, Self.maxBatchBytes)
             let finished = self.finished
             var nextLine = self.nextLine
             defer { self.nextLine = nextLine }
             var oversized = false
-            while rowLines.count < options.batchSize && pos < end {
+            while rowLines.count < options.batchSize && pos < end && pos < Self.maxBatchBytes {
                 let lineStart = pos
                 var lineEnd: Int
                 var next: Int
@@ -121,7 +121,9 @@ public final class JSONLinesReader {
                     lineEnd = newline
                     next = newline + 1
                 } else {
-                    guard finished || end - lineStart > options.maxLineBytes else { break }
+                    // No line end in the buffer: the last line of the input, or a line already
+                    // over the limit (skipped up to its end when the rest arrives).
+                    guard finished || end - lineStart > maxLineBytes else { break }
                     lineEnd = end
                     next = end
                     oversized = !finished
@@ -138,35 +140,37 @@ public final class JSONLinesReader {
                 rowStarts.append(lineStart)
                 rowEnds.append(lineEnd)
                 let row = rowLines.count - 1
-                if lineEnd - lineStart > options.maxLineBytes || oversized {
-                    syntax.append((row, "line of \(lineEnd - lineStart)\(oversized ? "+" : "") bytes exceeds the \(options.maxLineBytes)-byte limit"))
+                if lineEnd - lineStart > maxLineBytes || oversized {
+                    syntax.append((row, "line of \(lineEnd - lineStart)\(oversized ? "+" : "") bytes exceeds the \(maxLineBytes)-byte limit"))
                     roots.append(-1)
                     if oversized { discardingToLineEnd = true }
                     continue
                 }
-                let mark = tape.count
+                let mark = parser.tape.count
                 do {
-                    let root = try parser.parse(base, from: lineStart, to: lineEnd, into: &tape)
-                    if tape.kind(root) != .object {
-                        syntax.append((row, "expected a JSON object, found \(tape.kind(root))"))
-                        tape.truncate(to: mark)
+                    let root = try parser.parse(from: lineStart, to: lineEnd)
+                    if parser.tape.kind(root) != .object {
+                        syntax.append((row, "expected a JSON object, found \(parser.tape.kind(root))"))
+                        parser.tape.truncate(to: mark)
                         roots.append(-1)
                     } else {
                         roots.append(Int32(root))
                     }
                 } catch {
-                    tape.truncate(to: mark)
+                    parser.tape.truncate(to: mark)
                     syntax.append((row, (error as? TarnError)?.message ?? "\(error)"))
                     roots.append(-1)
                 }
             }
+            tape = parser.tape
+            parser.tape = JSONTape()
             if rowLines.isEmpty && syntax.isEmpty {
-                start = pos
+                start += pos
                 if !finished { bytesPerBatchHint = max(bytesPerBatchHint, (end - pos) * 2) }
                 return nil
             }
-            if pos > start && !rowLines.isEmpty {
-                bytesPerBatchHint = min(64 << 20, max(64 * 1024, (pos - start) / rowLines.count * options.batchSize + (pos - start) / 8))
+            if pos > 0 && !rowLines.isEmpty {
+                bytesPerBatchHint = min(64 << 20, max(64 * 1024, pos / rowLines.count * options.batchSize + pos / 8))
             }
             let slots = fillSlots(base: base, roots: roots, tape: tape)
             let source = JSONFieldSource(base: base, tape: tape, slots: slots, columns: schema.fields.count,
@@ -177,13 +181,16 @@ public final class JSONLinesReader {
             var builder = TypedBatchBuilder(schema: schema, options: typing, source: source, allASCII: true)
             for (row, reason) in syntax { builder.reject(row, column: nil, reason) }
             let result = builder.build()
-            start = pos
+            start += pos
             rowsRead += result.sourceRows
             return result
         }
     }
 
     /// For each row, the tape index of the member each schema field names (-1 if absent).
+    /// Largest stretch of input one batch covers, so tape offsets fit `Int32`.
+    static let maxBatchBytes = 1 << 30
+
     private func fillSlots(base: UnsafePointer<UInt8>, roots: [Int32], tape: JSONTape) -> [Int32] {
         let columns = schema.fields.count
         let lookup = self.lookup
@@ -192,36 +199,41 @@ public final class JSONLinesReader {
         // Lines of one file usually list their members in the same order: remember which
         // column the n-th member named last time and confirm it with one comparison before
         // hashing.
-        var predicted = [Int](repeating: -1, count: 64)
+        var predictions = [Int](repeating: -1, count: 64)
         let names = schema.fields.map { Array($0.name.utf8) }
-        tape.tokens.withUnsafeBufferPointer { tokens in
-            for (row, root) in roots.enumerated() where root >= 0 {
-                let object = Int(root)
-                let stop = Int(tokens[object].skip)
-                var key = object + 1
-                var member = 0
-                while key < stop {
-                    let keyStart = Int(tokens[key].start), keyCount = Int(tokens[key].end) - keyStart
-                    var column: Int? = nil
-                    if tokens[key].escaped {
-                        decoded.removeAll(keepingCapacity: true)
-                        _ = JSONString.unescape(base + keyStart, keyCount, into: &decoded)
-                        column = decoded.withUnsafeBufferPointer { $0.isEmpty ? lookup.column(base, 0) : lookup.column($0.baseAddress!, $0.count) }
-                    } else {
-                        if member < predicted.count, predicted[member] >= 0, !options.caseInsensitiveKeys {
-                            let guess = predicted[member]
-                            if names[guess].count == keyCount && names[guess].withUnsafeBufferPointer({ keyCount == 0 || memoryEqual($0.baseAddress!, base + keyStart, keyCount) }) {
-                                column = guess
+        let ignoreCase = options.caseInsensitiveKeys
+        slots.withUnsafeMutableBufferPointer { slots in
+            predictions.withUnsafeMutableBufferPointer { predicted in
+                tape.tokens.withUnsafeBufferPointer { tokens in
+                    for (row, root) in roots.enumerated() where root >= 0 {
+                        let object = Int(root)
+                        let stop = Int(tokens[object].skip)
+                        var key = object + 1
+                        var member = 0
+                        while key < stop {
+                            let keyStart = Int(tokens[key].start), keyCount = Int(tokens[key].end) - keyStart
+                            var column: Int? = nil
+                            if tokens[key].escaped {
+                                decoded.removeAll(keepingCapacity: true)
+                                _ = JSONString.unescape(base + keyStart, keyCount, into: &decoded)
+                                column = decoded.withUnsafeBufferPointer { $0.isEmpty ? lookup.column(base, 0) : lookup.column($0.baseAddress!, $0.count) }
+                            } else {
+                                if member < predicted.count, predicted[member] >= 0, !ignoreCase {
+                                    let guess = predicted[member]
+                                    if names[guess].count == keyCount && names[guess].withUnsafeBufferPointer({ keyCount == 0 || memoryEqual($0.baseAddress!, base + keyStart, keyCount) }) {
+                                        column = guess
+                                    }
+                                }
+                                if column == nil { column = lookup.column(base + keyStart, keyCount) }
                             }
+                            if let column {
+                                slots[row * columns + column] = Int32(key + 1)
+                                if member < predicted.count { predicted[member] = column }
+                            }
+                            key = Int(tokens[key + 1].skip)
+                            member += 1
                         }
-                        if column == nil { column = lookup.column(base + keyStart, keyCount) }
                     }
-                    if let column {
-                        slots[row * columns + column] = Int32(key + 1)
-                        if member < predicted.count { predicted[member] = column }
-                    }
-                    key = Int(tokens[key + 1].skip)
-                    member += 1
                 }
             }
         }
@@ -236,10 +248,12 @@ public final class JSONLinesReader {
         reader.finish()
         var batches: [RecordBatch] = []
         var rejected: [RejectedRow] = []
+        var lines: [Int] = []
         while let result = try reader.nextBatch() {
-            batches.append(result.batch)
+            if result.batch.rowCount > 0 { batches.append(result.batch) }
             rejected += result.rejected
+            lines += result.lineNumbers
         }
-        return TextBatch(batch: RecordBatch.concatenate(batches.filter { $0.rowCount > 0 }, schema: schema), rejected: rejected)
+        return TextBatch(batch: RecordBatch.concatenate(batches, schema: schema), rejected: rejected, lineNumbers: lines)
     }
 }

@@ -50,8 +50,8 @@ public struct JSONParser: Sendable {
 /// The parser's working state for one document.
 struct JSONParseState {
     let bytes: UnsafePointer<UInt8>
-    let from: Int
-    let end: Int
+    var from: Int
+    var end: Int
     let maxDepth: Int
     var pos: Int
     var tape: JSONTape
@@ -177,6 +177,16 @@ struct JSONParseState {
         pos += 1
     }
 
+    /// Parses another document, `bytes[from..<end]`, onto the same tape (the JSON Lines reader
+    /// keeps one state for a whole batch of lines).
+    mutating func parse(from: Int, to end: Int) throws -> Int {
+        self.from = from
+        self.end = end
+        pos = from
+        stack.removeAll(keepingCapacity: true)
+        return try run()
+    }
+
     mutating func run() throws -> Int {
         let root = tape.count
         values: while true {
@@ -246,6 +256,15 @@ struct JSONParseState {
 /// Whether `count` bytes at `a` and `b` are equal.
 @inline(__always)
 func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    for index in 0..<count where a[index] != b[index] { return false }
+    var index = 0
+    while index + 8 <= count {
+        if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            != UnsafeRawPointer(b).loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+        index += 8
+    }
+    while index < count {
+        if a[index] != b[index] { return false }
+        index += 1
+    }
     return true
 }

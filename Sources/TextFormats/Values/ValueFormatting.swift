@@ -8,8 +8,9 @@ enum ValueFormatting {
         if value == 0 { output.append(UInt8(ascii: "0")); return }
         var magnitude = value.magnitude
         if value < 0 { output.append(UInt8(ascii: "-")) }
-        var digits: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)  // 40 bytes of scratch
-        let count = withUnsafeMutableBytes(of: &digits) { scratch -> Int in
+        // 40 bytes of stack scratch: enough for the 39 digits of the largest Int128.
+        var digits: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
             var index = scratch.count
             while magnitude != 0 {
                 index -= 1
@@ -17,9 +18,7 @@ enum ValueFormatting {
                 magnitude /= 10
             }
             output.append(contentsOf: scratch[index...])
-            return scratch.count - index
         }
-        _ = count
     }
 
     /// Appends `value` zero-padded to `width` digits (non-negative values).

@@ -4,6 +4,8 @@ enum BenchmarkRegistry {
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
         "access": accessBenchmark,
+        "textformats-csv": textFormatsCSVBenchmark,
+        "textformats-json": textFormatsJSONBenchmark,
         "ingest": ingestBenchmark,
     ]
 }

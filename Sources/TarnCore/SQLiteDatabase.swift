@@ -122,15 +122,16 @@ public final class SQLiteDatabase: Sendable {
     ///
     /// The transaction object gives the body statement access without re-taking the lock, so the
     /// body runs atomically with respect to every other user of this database.
-    // Not specialized: Swift 6.3.1's generic specializer aborts on this function in release
-    // builds ("Cannot initialize a nonCopyable type with a guaranteed value", forwardToInit).
-    @_semantics("optimize.sil.specialize.generic.never")
     @discardableResult
     public func transaction<T>(_ body: (borrowing SQLiteTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
             _ = try Self.run(db, path: path, "BEGIN IMMEDIATE", [])
             do {
-                let result = try body(SQLiteTransaction(db: db, path: path))
+                // Bound to a local first: passing the ~Copyable temporary straight into `body`
+                // crashes the Swift 6 optimizer's generic specializer in release builds
+                // ("Cannot initialize a nonCopyable type with a guaranteed value").
+                let transaction = SQLiteTransaction(db: db, path: path)
+                let result = try body(transaction)
                 _ = try Self.run(db, path: path, "COMMIT", [])
                 return result
             } catch {

@@ -52,7 +52,10 @@ var targets: [Target] = [
     // Layer 5: streaming ingestion (Kinesis data streams, Firehose delivery streams).
     .target(
         name: "Ingest",
-        dependencies: ["TarnCore", "Storage", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+        dependencies: [
+            "TarnCore", "Storage", "Columnar", "Codecs", "Parquet", "TextFormats", "Catalog",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ],
         swiftSettings: strict),
 
     // Layer 6: the assembled lake.
@@ -77,7 +80,7 @@ var targets: [Target] = [
     .testTarget(
         name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
-    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

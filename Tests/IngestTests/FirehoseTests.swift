@@ -1,3 +1,5 @@
+import Catalog
+import Codecs
 import Foundation
 import Storage
 import TarnCore
@@ -77,9 +79,9 @@ import Testing
     @Test func namesAreDeterministicPerBatch() throws {
         let configuration = DeliveryStreamConfiguration(bucket: "lake", prefix: "raw/", appendNewline: true)
         let builder = try DeliveryBatchBuilder(name: "clicks", configuration: configuration)
-        let first = builder.build(records(["a", "b"]), batchID: "1/0:0-2", now: 1)
-        let again = builder.build(records(["a", "b"]), batchID: "1/0:0-2", now: 999)
-        let other = builder.build(records(["a", "b"]), batchID: "1/0:2-4", now: 1)
+        let first = try builder.build(records(["a", "b"]), batchID: "1/0:0-2", now: 1)
+        let again = try builder.build(records(["a", "b"]), batchID: "1/0:0-2", now: 999)
+        let other = try builder.build(records(["a", "b"]), batchID: "1/0:2-4", now: 1)
         #expect(first == again)
         #expect(first.count == 1 && first[0].body == Array("a\nb\n".utf8))
         #expect(first[0].key != other[0].key)
@@ -92,7 +94,7 @@ import Testing
             dynamicPartitioning: true, metadataExtractionQuery: "{t:.t}")
         try configuration.validate()
         let builder = try DeliveryBatchBuilder(name: "clicks", configuration: configuration)
-        let objects = builder.build(records([#"{"t":"b"}"#, #"{"t":"a"}"#, "oops", #"{"t":"b","x":1}"#]), batchID: "x", now: 5)
+        let objects = try builder.build(records([#"{"t":"b"}"#, #"{"t":"a"}"#, "oops", #"{"t":"b","x":1}"#]), batchID: "x", now: 5)
         #expect(objects.map(\.recordCount) == [1, 2, 1])
         #expect(objects[0].key.hasPrefix("raw/type=a/clicks-1-"))
         #expect(objects[1].body == Array(#"{"t":"b"}{"t":"b","x":1}"#.utf8))
@@ -100,6 +102,42 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: Data(objects[2].body.dropLast())) as? [String: Any]
         #expect(document?["rawData"] as? String == Data("oops".utf8).base64EncodedString())
         #expect(document?["errorCode"] as? String == "DynamicPartitioning.MetadataExtractionFailed")
+    }
+
+    @Test func gzipObjectsDecompressToTheRecords() throws {
+        let builder = try DeliveryBatchBuilder(
+            name: "clicks", configuration: DeliveryStreamConfiguration(bucket: "lake", prefix: "raw/", compression: .gzip, appendNewline: true))
+        let objects = try builder.build(records(["one", "two"]), batchID: "b", now: 0)
+        #expect(objects.count == 1 && objects[0].key.hasSuffix(".gz"))
+        #expect(Array(objects[0].body.prefix(2)) == [0x1F, 0x8B])
+        var plain: [UInt8] = []
+        try GzipDecompressor().decompress(objects[0].body, appendingTo: &plain)
+        #expect(plain == Array("one\ntwo\n".utf8))
+    }
+
+    @Test func parquetConversionFromCatalogWithErrors() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let catalog = try CatalogStore(path: dir.path + "/catalog.db")
+        try await catalog.createDatabase(DatabaseDefinition(name: "retail"))
+        try await catalog.createTable(
+            TableDefinition(
+                database: "retail", name: "clicks", columns: [ColumnDefinition(name: "event_type", type: "string"), ColumnDefinition(name: "n", type: "bigint")],
+                location: "s3://lake/raw/", format: .parquet))
+        let configuration = DeliveryStreamConfiguration(
+            bucket: "lake", prefix: "raw/", errorOutputPrefix: "err/", formatConversion: .init(databaseName: "retail", tableName: "clicks"))
+        try configuration.validate()
+        #expect(throws: TarnError.self) { try DeliveryBatchBuilder(name: "clicks", configuration: configuration) }
+        let builder = try DeliveryBatchBuilder(name: "clicks", configuration: configuration, resolver: CatalogSchemaResolver(store: catalog))
+        let objects = try builder.build(records([#"{"event_type":"view","n":1}"#, #"{"event_type":"cart","n":"two"}"#, "{\n\"n\": 3}"]), batchID: "b", now: 0)
+        #expect(objects.count == 2)
+        let parquet = objects[0]
+        #expect(parquet.key.hasSuffix(".parquet") && parquet.recordCount == 2)
+        #expect(Array(parquet.body.prefix(4)) == Array("PAR1".utf8) && Array(parquet.body.suffix(4)) == Array("PAR1".utf8))
+        #expect(objects[1].isError && objects[1].key.hasPrefix("err/2024/") && objects[1].recordCount == 1)
+        let document = try JSONSerialization.jsonObject(with: Data(objects[1].body.dropLast())) as? [String: Any]
+        #expect(document?["errorCode"] as? String == "DataFormatConversion.MalformedData")
+        #expect((document?["dataCatalogTable"] as? [String: String])?["tableName"] == "clicks")
     }
 
     @Test func validationFollowsFirehoseRules() {
@@ -111,7 +149,9 @@ import Testing
             DeliveryStreamConfiguration(bucket: "b", prefix: "x/!{partitionKeyFromQuery:t}/", errorOutputPrefix: "e/", bufferSizeMiB: 8, dynamicPartitioning: true, metadataExtractionQuery: "{t:.t}"),
             DeliveryStreamConfiguration(bucket: "b", prefix: "x/!{partitionKeyFromQuery:u}/", errorOutputPrefix: "e/", bufferSizeMiB: 64, dynamicPartitioning: true, metadataExtractionQuery: "{t:.t}"),
             DeliveryStreamConfiguration(source: .kinesisStream, bucket: "b"),
-            DeliveryStreamConfiguration(bucket: "b", formatConversion: .init(databaseName: "d", tableName: "t")),
+            DeliveryStreamConfiguration(bucket: "b", compression: .gzip, formatConversion: .init(databaseName: "d", tableName: "t")),
+            DeliveryStreamConfiguration(bucket: "b", compression: .snappy),
+            DeliveryStreamConfiguration(bucket: "b", formatConversion: .init(databaseName: "d", tableName: "t", inlineColumns: [.init(name: "a", type: "nope")])),
         ]
         for configuration in invalid {
             #expect(throws: TarnError.self, "\(configuration)") { try configuration.validate() }
@@ -178,7 +218,7 @@ import Testing
         let builder = try DeliveryBatchBuilder(name: "clicks", configuration: configuration)
         let log = try ShardLog(directory: dir.path + "/firehose/logs/\(id)", shard: 0)
         let read = try log.read(from: 0, maxRecords: 2, maxBytes: 1 << 20)
-        let expected = builder.build(
+        let expected = try builder.build(
             read.records.map { DeliveryRecord(shard: 0, ordinal: $0.ordinal, arrival: $0.arrival, data: read.buffer[$0.data]) },
             batchID: "\(id)/" + DeliveryCatalog.encode([0: 0..<2]), now: 0)
         try await store.put(bucket: "lake", key: expected[0].key, bytes: Array("partial".utf8))

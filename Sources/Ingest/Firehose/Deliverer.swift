@@ -24,12 +24,12 @@ final class Deliverer: Sendable {
 
     init(
         id: Int64, name: String, configuration: DeliveryStreamConfiguration, catalog: DeliveryCatalog, store: ObjectStore, source: any DeliverySource,
-        clock: any WallClock, logger: Logger, pollMilliseconds: UInt64 = 50
+        clock: any WallClock, logger: Logger, pollMilliseconds: UInt64 = 50, resolver: (any DeliverySchemaResolver)? = nil
     ) throws {
         self.id = id
         self.name = name
         self.configuration = configuration
-        self.builder = try DeliveryBatchBuilder(name: name, configuration: configuration)
+        self.builder = try DeliveryBatchBuilder(name: name, configuration: configuration, resolver: resolver)
         self.catalog = catalog
         self.store = store
         self.source = source
@@ -156,10 +156,10 @@ final class Deliverer: Sendable {
                 records.append(DeliveryRecord(shard: chunk.shard, ordinal: record.ordinal, arrival: record.arrival, data: chunk.result.buffer[record.data]))
             }
         }
-        let objects = builder.build(records, batchID: "\(id)/" + DeliveryCatalog.encode(ranges), now: now)
+        let objects = try builder.build(records, batchID: "\(id)/" + DeliveryCatalog.encode(ranges), now: now)
         for object in objects {
             var attributes = ObjectAttributes()
-            attributes.headers.contentType = object.isError ? "application/x-ndjson" : "application/octet-stream"
+            attributes.headers.contentType = object.isError ? "application/x-ndjson" : configuration.formatConversion != nil ? "application/vnd.apache.parquet" : "application/octet-stream"
             try await store.put(bucket: configuration.bucket, key: object.key, bytes: object.body, attributes: attributes)
         }
         var finished: Set<Int> = []

@@ -29,12 +29,15 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
         public var tableName: String
         /// Tarn extension: the columns, for lakes whose catalog does not hold the table yet.
         public var inlineColumns: [SchemaColumn]?
+        /// `ParquetSerDe.Compression`: `SNAPPY` (default), `GZIP` or `UNCOMPRESSED`.
+        public var parquetCompression: String
 
         /// Creates a conversion setting.
-        public init(databaseName: String, tableName: String, inlineColumns: [SchemaColumn]? = nil) {
+        public init(databaseName: String, tableName: String, inlineColumns: [SchemaColumn]? = nil, parquetCompression: String = "SNAPPY") {
             self.databaseName = databaseName
             self.tableName = tableName
             self.inlineColumns = inlineColumns
+            self.parquetCompression = parquetCompression
         }
     }
 
@@ -129,19 +132,18 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
             }
         }
         switch compression {
-        case .uncompressed: break
-        case .gzip, .zip, .snappy, .hadoopSnappy:
-            throw TarnError(
-                .invalidArgumentException,
-                "CompressionFormat \(compression.rawValue) is not available in this Tarn build yet (it waits for the shared gzip/snappy codecs); use UNCOMPRESSED.")
+        case .uncompressed, .gzip: break
+        case .zip, .snappy, .hadoopSnappy:
+            throw invalid("CompressionFormat \(compression.rawValue) is not supported by Tarn; use UNCOMPRESSED or GZIP.")
         }
-        if formatConversion != nil {
+        if let formatConversion {
             if compression != .uncompressed {
                 throw invalid("CompressionFormat must be UNCOMPRESSED when record format conversion is enabled (Parquet compresses its pages).")
             }
-            throw TarnError(
-                .invalidArgumentException,
-                "Record format conversion to Parquet is not available in this Tarn build yet: it needs the Parquet writer module, which has not landed.")
+            guard !formatConversion.databaseName.isEmpty, !formatConversion.tableName.isEmpty else {
+                throw invalid("SchemaConfiguration must name DatabaseName and TableName.")
+            }
+            if let columns = formatConversion.inlineColumns { _ = try RecordFormatConverter.schema(columns) }
         }
     }
 }
@@ -161,8 +163,8 @@ public struct SchemaColumn: Sendable, Codable, Equatable {
 }
 
 /// Resolves the table schema a delivery stream converts records to, the way Firehose reads it
-/// from the Glue Data Catalog. Tarn's `Catalog` module will implement this; until then the
-/// inline columns of the configuration are used.
+/// from the Glue Data Catalog (`CatalogSchemaResolver` reads Tarn's `Catalog`); a
+/// configuration's inline columns take precedence.
 public protocol DeliverySchemaResolver: Sendable {
     /// The columns of `database.table`.
     /// - Throws: `ResourceNotFoundException` when the table does not exist.
@@ -176,6 +178,7 @@ public struct InlineSchemaResolver: DeliverySchemaResolver {
     /// Creates a resolver for one conversion setting.
     public init(_ conversion: DeliveryStreamConfiguration.FormatConversion) { self.conversion = conversion }
 
+    /// The inline columns when `database.table` is the configured table.
     public func columns(database: String, table: String) throws -> [SchemaColumn] {
         guard database == conversion.databaseName, table == conversion.tableName, let columns = conversion.inlineColumns else {
             throw TarnError(.resourceNotFound, "Table \(database).\(table) is not in the catalog and the delivery stream has no inline schema.")

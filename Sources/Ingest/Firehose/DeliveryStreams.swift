@@ -42,6 +42,7 @@ public final class DeliveryStreams: Sendable {
     let region: String
     let accountID: String
     let pollMilliseconds: UInt64
+    let resolver: (any DeliverySchemaResolver)?
     private let running = Mutex<[String: Entry]>([:])
 
     struct Entry: Sendable {
@@ -51,10 +52,12 @@ public final class DeliveryStreams: Sendable {
     }
 
     /// Opens the delivery streams under `directory` and starts delivering.
+    /// - Parameter schemaResolver: resolves Parquet conversion schemas by table (the catalog).
     public init(
         directory: String, store: ObjectStore, streams: DataStreams, clock: any WallClock = SystemClock(), pollMilliseconds: UInt64 = 50,
-        logger: Logger = Logger(label: "tarn.firehose")
+        schemaResolver: (any DeliverySchemaResolver)? = nil, logger: Logger = Logger(label: "tarn.firehose")
     ) throws {
+        self.resolver = schemaResolver
         try FileSystem.createDirectory(directory + "/logs")
         root = directory
         catalog = try DeliveryCatalog(path: directory + "/firehose.db")
@@ -84,7 +87,7 @@ public final class DeliveryStreams: Sendable {
         }
         let deliverer = try Deliverer(
             id: row.id, name: row.name, configuration: row.configuration, catalog: catalog, store: store, source: source, clock: clock, logger: logger,
-            pollMilliseconds: pollMilliseconds)
+            pollMilliseconds: pollMilliseconds, resolver: resolver)
         return Entry(row: row, deliverer: deliverer, log: log)
     }
 
@@ -107,6 +110,8 @@ public final class DeliveryStreams: Sendable {
     public func create(name: String, configuration: DeliveryStreamConfiguration, destinationDescription: String = "{}", tags: [String: String] = [:]) throws {
         try Self.validate(name: name)
         try configuration.validate()
+        // Resolves the conversion schema now, so an unknown table fails the create call.
+        _ = try DeliveryBatchBuilder(name: name, configuration: configuration, resolver: resolver)
         do { try store.bucket(configuration.bucket) } catch {
             throw TarnError(.invalidArgumentException, "BucketARN arn:aws:s3:::\(configuration.bucket) does not name an existing bucket.")
         }

@@ -127,12 +127,21 @@ public struct FirehoseService: AWSJSONService {
         }
         if let conversion = destination["DataFormatConversionConfiguration"]?.object, conversion["Enabled"]?.bool != false {
             let schema = conversion["SchemaConfiguration"]?.object ?? [:]
+            // Tarn extension: columns inline, for tables the catalog does not hold.
             let columns = schema["TarnColumns"]?.array?.compactMap { column -> SchemaColumn? in
                 guard let name = column["Name"]?.string, let type = column["Type"]?.string else { return nil }
                 return SchemaColumn(name: name, type: type)
             }
+            let serializer = conversion["OutputFormatConfiguration"]?["Serializer"]?.object ?? [:]
+            if serializer["OrcSerDe"] != nil {
+                throw AWSJSONError("InvalidArgumentException", "Tarn converts records to Parquet only (ParquetSerDe), not ORC.")
+            }
+            if let deserializer = conversion["InputFormatConfiguration"]?["Deserializer"]?.object, deserializer["OpenXJsonSerDe"] == nil, deserializer["HiveJsonSerDe"] == nil {
+                throw AWSJSONError("InvalidArgumentException", "InputFormatConfiguration must use OpenXJsonSerDe or HiveJsonSerDe.")
+            }
             configuration.formatConversion = DeliveryStreamConfiguration.FormatConversion(
-                databaseName: schema["DatabaseName"]?.string ?? "", tableName: schema["TableName"]?.string ?? "", inlineColumns: columns)
+                databaseName: schema["DatabaseName"]?.string ?? "", tableName: schema["TableName"]?.string ?? "", inlineColumns: columns,
+                parquetCompression: serializer["ParquetSerDe"]?["Compression"]?.string ?? "SNAPPY")
         }
         if type == .kinesisStream {
             guard let arn = request.body["KinesisStreamSourceConfiguration"]?["KinesisStreamARN"]?.string, let stream = DataStreams.name(fromARN: arn) else {

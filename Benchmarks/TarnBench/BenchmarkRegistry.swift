@@ -3,5 +3,7 @@ enum BenchmarkRegistry {
     /// Name → function taking the remaining command-line arguments.
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
+        "parquet-decode": parquetDecodeBenchmark,
+        "parquet-convert": parquetConvertBenchmark,
     ]
 }

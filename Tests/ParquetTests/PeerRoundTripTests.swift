@@ -33,7 +33,7 @@ struct PeerRoundTripTests {
         #expect(names.count >= 26)
         for name in names {
             let base = String(name.dropLast(".parquet".count))
-            let expected = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/\(base).json")))
+            guard case .object(let expected) = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/\(base).json"))) else { continue }
             guard case .array(let rows) = expected["rows"] else {
                 Issue.record("\(base): no rows")
                 continue
@@ -111,7 +111,7 @@ struct PeerRoundTripTests {
                     options.compression = codec
                     options.useDictionary = dictionary
                     options.dataPageV2 = v2
-                    options.rowGroupRows = 1000
+                    options.rowGroupRows = 500
                     options.dataPageSize = 4096
                     variants.append(("tarn-\(codec)-\(dictionary ? "dict" : "plain")-\(v2 ? "v2" : "v1")", options))
                 }
@@ -126,17 +126,17 @@ struct PeerRoundTripTests {
     @Test func filesWrittenByTarnReadIdenticallyByPeers() throws {
         let directory = try TemporaryDirectory(prefix: "parquet-tarn")
         defer { directory.remove() }
-        let batch = Self.sampleBatch(rows: 2500)
+        let batch = Self.sampleBatch(rows: 1200)
         var paths: [String] = []
         for (name, options) in Self.writeVariants {
             let path = "\(directory.path)/\(name).parquet"
             var writer = try ParquetWriter(schema: batch.schema, sink: try FileSink(path: path), options: options)
             // Two appends so row groups span batches.
-            try writer.write(batch.slice(0..<1234))
-            try writer.write(batch.slice(1234..<2500))
+            try writer.write(batch.slice(0..<567))
+            try writer.write(batch.slice(567..<1200))
             let (metadata, sink) = try writer.finish()
             try sink.sync()
-            #expect(metadata.numRows == 2500)
+            #expect(metadata.numRows == 1200)
             paths.append(path)
             // Tarn reads its own file back identically.
             let back = try ParquetFileReader(path: path).readAll()
@@ -148,7 +148,7 @@ struct PeerRoundTripTests {
             Self.compare(expected, back, label: "\(name) read by tarn")
         }
         let output = try Peers.run([Peers.script, "read"] + paths)
-        let results = try JSONDecoder().decode([String: [String: JSONValue]].self, from: output)
+        guard case .object(let results) = try JSONParser.parse(output) else { throw JSONParser.Failure(description: "not an object") }
         // What each peer should see: the source batch, with seconds stored as milliseconds.
         let expected = (0..<batch.rowCount).map { row in
             JSONValue.object(Dictionary(uniqueKeysWithValues: batch.schema.fields.enumerated().map {
@@ -157,7 +157,10 @@ struct PeerRoundTripTests {
         }
         for path in paths {
             let name = URL(fileURLWithPath: path).lastPathComponent
-            let result = try #require(results[path])
+            guard case .object(let result) = results[path] else {
+                Issue.record("no peer result for \(name)")
+                continue
+            }
             for peer in ["pyarrow", "duckdb"] {
                 if case .string(let error) = result["\(peer)_error"] {
                     Issue.record("\(peer) could not read \(name): \(error)")

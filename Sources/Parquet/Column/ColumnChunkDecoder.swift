@@ -92,6 +92,10 @@ struct ColumnChunkDecoder {
         try withBytes(bytes, page) { raw in
             _ = try PlainDecoder.decode(raw, count: count, into: &entries, context: "\(context) (dictionary)")
         }
+        if leaf.physicalType == .byteArray {
+            // Padding past the last entry for the word-sized copies in `DictionaryGather`.
+            entries.data.append(contentsOf: repeatElement(0, count: DictionaryGather.copyPadding))
+        }
         dictionary = entries
     }
 

@@ -60,6 +60,12 @@ struct PeerRoundTripTests {
             Field("ts_s", .timestamp(.seconds, utc: false)), Field("ts_ms", .timestamp(.milliseconds, utc: false)),
             Field("ts_us_utc", .timestamp(.microseconds, utc: true)), Field("ts_ns", .timestamp(.nanoseconds, utc: false)),
             Field("s", .string), Field("s_unique", .string, nullable: false), Field("bin", .binary), Field("fixed", .fixedBinary(4)),
+            // Nested columns, as clickstream JSON lands.
+            Field("li", .list(Field("element", .int32))), Field("ls", .list(Field("element", .string, nullable: false)), nullable: false),
+            Field("st", .structure([Field("a", .int64), Field("b", .string, nullable: false)])),
+            Field("m", .map(key: Field("key", .string, nullable: false), value: Field("value", .int32))),
+            Field("lli", .list(Field("element", .list(Field("element", .int16))))),
+            Field("sl", .structure([Field("tags", .list(Field("element", .string))), Field("n", .float64)])),
         ]
         var builders = fields.map { ColumnBuilder($0.type, capacity: rows) }
         let words = ["Boston", "", "Zürich", "東京", "a,b", "quote\"d", "line\nbreak"]
@@ -95,11 +101,23 @@ struct PeerRoundTripTests {
                 case .string: builders[index].append(string: "order-\(row)")
                 case .binary: [UInt8(row % 256), 0, 255, UInt8(row % 7)].withUnsafeBytes { builders[index].append(bytes: $0) }
                 case .fixedBinary: withUnsafeBytes(of: UInt32(truncatingIfNeeded: row &* 2_654_435_761)) { builders[index].append(bytes: $0) }
-                default: builders[index].appendNull()
+                default: builders[index].append(nestedValue(field.name, row: row))
                 }
             }
         }
         return RecordBatch(schema: Schema(fields), columns: builders.map { $0.build() }, rowCount: rows)
+    }
+
+    /// Values of the nested sample columns: nulls, empty lists and null elements at every level.
+    static func nestedValue(_ name: String, row: Int) -> Value {
+        switch name {
+        case "li": return row % 11 == 1 ? .list([]) : .list((0..<(row % 6)).map { $0 % 5 == 0 ? .null : .int(Int64($0)) })
+        case "ls": return .list((0..<(row % 4)).map { .string(String(repeating: "x", count: $0 % 3) + String($0)) })
+        case "st": return .structure([row % 5 == 0 ? .null : .int(Int64(row)), .string("v\(row % 10)")])
+        case "m": return .list((0..<(row % 4)).map { .structure([.string("k\($0)"), $0 == 2 ? .null : .int(Int64($0 * row))]) })
+        case "lli": return .list((0..<(row % 3)).map { j in j == 1 && row % 4 == 0 ? .null : .list((0..<j).map { .int(Int64($0)) }) })
+        default: return .structure([row % 6 == 0 ? .null : .list((0..<(row % 3)).map { .string("t\($0)") }), .double(Double(row) / 4)])
+        }
     }
 
     static let writeVariants: [(String, WriteOptions)] = {

@@ -42,7 +42,7 @@ struct ColumnAssembler {
                     throw TarnError(.corrupt, "\(context), column '\(column.dottedPath)': first repetition level is \(first), must be 0")
                 }
                 var rows: [Int32] = []
-                rows.reserveCapacity(rowCount)
+                rows.reserveCapacity(Swift.min(rowCount, repetition.count))
                 for (entry, level) in repetition.enumerated() where level == 0 { rows.append(Int32(entry)) }
                 guard rows.count == rowCount else {
                     throw TarnError(.corrupt, "\(context), column '\(column.dottedPath)': \(rows.count) rows, row group has \(rowCount)")

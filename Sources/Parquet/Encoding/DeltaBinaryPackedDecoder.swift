@@ -150,8 +150,8 @@ enum DeltaLengthByteArrayDecoder {
             throw TarnError(.corrupt, "\(context): DELTA_LENGTH_BYTE_ARRAY has \(decoder.totalCount) lengths, page needs \(count)")
         }
         var lengthValues: [Int64] = []
-        lengthValues.reserveCapacity(decoder.totalCount)
-        try decoder.decodeAll { lengthValues.append($0) }
+        lengthValues.reserveCapacity(count)
+        try decoder.decodeAll { if lengthValues.count < count { lengthValues.append($0) } }
         var position = decoder.position
         offsets.reserveCapacity(offsets.count + count)
         for index in 0..<count {
@@ -181,8 +181,8 @@ enum DeltaByteArrayDecoder {
             throw TarnError(.corrupt, "\(context): DELTA_BYTE_ARRAY has \(prefixDecoder.totalCount) prefixes, page needs \(count)")
         }
         var prefixes: [Int64] = []
-        prefixes.reserveCapacity(prefixDecoder.totalCount)
-        try prefixDecoder.decodeAll { prefixes.append($0) }
+        prefixes.reserveCapacity(count)
+        try prefixDecoder.decodeAll { if prefixes.count < count { prefixes.append($0) } }
         var suffixOffsets: [Int32] = [0]
         var suffixData: [UInt8] = []
         let rest = UnsafeRawBufferPointer(rebasing: bytes[prefixDecoder.position...])

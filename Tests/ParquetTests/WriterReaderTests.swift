@@ -147,6 +147,27 @@ import Testing
         #expect(throws: TarnError.self) { _ = try reader.read(rowGroup: 5) }
     }
 
+    @Test func readBatchesBoundsBatchSize() throws {
+        let reader = try ParquetFileReader(path: Fixtures.path("ParquetTests", "data/alltypes_tiny_pages.parquet"))
+        let batches = try reader.readBatches(rowGroup: 0, columns: ["id", "string_col"], maxRows: 1000)
+        #expect(batches.map(\.rowCount) == [1000, 1000, 1000, 1000, 1000, 1000, 1000, 300])
+        #expect(try batches[7].columns[0].value(at: 299) == reader.readRowGroup(0, columns: ["id"]).columns[0].value(at: 7299))
+    }
+
+    @Test func readOptionsChangeTypes() throws {
+        let path = Fixtures.path("ParquetTests", "data/alltypes_plain.parquet")
+        let plain = try ParquetFileReader(path: path).schema
+        #expect(plain.fields[plain.index(of: "string_col")!].type == .binary)
+        #expect(plain.fields[plain.index(of: "timestamp_col")!].type == .timestamp(.nanoseconds, utc: false))
+        var options = ReadOptions(int96Unit: .microseconds)
+        options.binaryAsString = true
+        let reader = try ParquetFileReader(path: path, options: options)
+        #expect(reader.schema.fields[reader.schema.index(of: "string_col")!].type == .string)
+        let batch = try reader.readRowGroup(0, columns: ["string_col", "timestamp_col"])
+        #expect(batch.columns[0].value(at: 0) == .string("0"))
+        #expect(batch.columns[1].value(at: 0) == .timestamp(1_235_865_600_000_000, .microseconds))
+    }
+
     @Test func footerLongerThanTheFirstReadAsksForMore() throws {
         let bytes = try Self.write(RecordBatch(schema: Schema([Field("x", .int64)]), columns: [Self.ints([1, 2, 3])]))
         let size = Int64(bytes.count)

@@ -6,5 +6,7 @@ enum BenchmarkRegistry {
         "access": accessBenchmark,
         "textformats-csv": textFormatsCSVBenchmark,
         "textformats-json": textFormatsJSONBenchmark,
+        "parquet-decode": parquetDecodeBenchmark,
+        "parquet-convert": parquetConvertBenchmark,
     ]
 }

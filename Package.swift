@@ -36,6 +36,10 @@ var targets: [Target] = [
     .target(name: "Parquet", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
     .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
 
+    // Layer 4: the SQL engine core.
+    .target(name: "QueryPlanner", dependencies: ["TarnCore", "Columnar", "SQLParser"], swiftSettings: strict),
+    .target(name: "QueryExecution", dependencies: ["TarnCore", "Columnar", "SQLParser", "QueryPlanner"], swiftSettings: strict),
+
     // Layer 3: storage and access.
     .target(
         name: "Access",
@@ -46,6 +50,12 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
+    .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "QueryExecutionTests",
+        dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
+        resources: [.copy("Fixtures")], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

@@ -47,6 +47,7 @@ extension LogicalPlan: CustomStringConvertible {
             if let residual = n.residual { text += " filter \(residual)" }
             if n.nullsEqual { text += " nulls-equal" }
             if n.nullAware { text += " null-aware" }
+            if n.enforceSingleRow { text += " single-row" }
             return text
         case .sort(let n):
             let keys = n.keys.map { "\($0.expr) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }

@@ -319,12 +319,15 @@ public struct JoinNode: Hashable, Sendable {
     public var nullsEqual: Bool
     /// `NOT IN` semantics for anti joins: a NULL on either side makes the row not qualify.
     public var nullAware: Bool
+    /// The right side is a scalar subquery: more than one row is an error.
+    public var enforceSingleRow: Bool
 
     /// Creates the node.
     public init(
         left: LogicalPlan, right: LogicalPlan, kind: JoinKind, leftKeys: [Expr] = [], rightKeys: [Expr] = [],
-        residual: Expr? = nil, nullsEqual: Bool = false, nullAware: Bool = false
+        residual: Expr? = nil, nullsEqual: Bool = false, nullAware: Bool = false, enforceSingleRow: Bool = false
     ) {
+        self.enforceSingleRow = enforceSingleRow
         self.left = left
         self.right = right
         self.kind = kind

@@ -6,8 +6,7 @@ import TarnCore
 /// number and mix of key columns.
 ///
 /// All-fixed-width keys (integers, dates, timestamps, decimals, floats, booleans) become
-/// `wordsPerRow` 64-bit words per row, the last word holding null bits when any key column has
-/// nulls; keys with strings become a byte string per row (`null flag`, then 8/16 value bytes or
+/// `wordsPerRow` 64-bit words per row, the last word holding the null bits; keys with strings become a byte string per row (`null flag`, then 8/16 value bytes or
 /// a 4-byte length and the UTF-8 bytes). Null slots are zeroed so equal nulls encode equally
 /// (GROUP BY puts NULLs in one group; joins skip rows with `nullRows` set).
 struct EncodedKeys {
@@ -82,8 +81,9 @@ enum KeyEncoder {
 
     private static func encodeFixed(_ columns: [Column], count n: Int, nullRows: [Bool]?) -> EncodedKeys {
         let valueWords = columns.reduce(0) { $0 + wordCount($1) }
+        // The null word is always present so every batch of a query has the same layout.
         let hasNulls = nullRows != nil
-        let w = valueWords + (hasNulls ? 1 : 0)
+        let w = valueWords + 1
         var words = [UInt64](repeating: 0, count: n * w)
         var hashes = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: n)
         var k = 0

@@ -48,13 +48,44 @@ final class JoinBuildSide: @unchecked Sendable {
     }
 }
 
+/// Builds a join's right side once, on first use, for one or many probing operators.
+final class LazyBuild: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: JoinBuildSide?
+    private let input: any Operator
+    private let node: JoinNode
+    private let budget: MemoryBudget
+
+    init(input: any Operator, node: JoinNode, budget: MemoryBudget) {
+        self.input = input
+        self.node = node
+        self.budget = budget
+    }
+
+    var outputs: [ColumnRef] { input.outputs }
+
+    func get() throws -> JoinBuildSide {
+        try lock.withLock {
+            if let built { return built }
+            let side = try JoinBuildSide(input: input, keys: node.rightKeys, nullsEqual: node.nullsEqual, budget: budget)
+            if node.enforceSingleRow {
+                if node.rightKeys.isEmpty ? side.batch.rowCount > 1 : side.hasDuplicateKeys {
+                    throw TarnError(.invalidValue, "Scalar sub-query has returned multiple rows")
+                }
+            }
+            built = side
+            return side
+        }
+    }
+}
+
 /// Hash join: builds the right input once, then streams the left input through it. Handles
 /// inner, left, right, full, cross, semi and anti joins; NULL keys never match unless
 /// `nullsEqual` (INTERSECT/EXCEPT); a residual condition filters candidate pairs.
 final class HashJoinOperator: Operator {
     let node: JoinNode
     let left: any Operator
-    let buildInput: (any Operator)?
+    let lazyBuild: LazyBuild
     private var build: JoinBuildSide?
     let leftOutputs: [ColumnRef]
     let rightOutputs: [ColumnRef]
@@ -67,31 +98,25 @@ final class HashJoinOperator: Operator {
     private var matchedBuild: [Bool] = []
     private var emittedUnmatched = false
 
-    init(node: JoinNode, left: any Operator, right: any Operator, budget: MemoryBudget, sharedBuild: JoinBuildSide? = nil) {
+    init(node: JoinNode, left: any Operator, build: LazyBuild, budget: MemoryBudget) {
         self.node = node
         self.left = left
-        buildInput = sharedBuild == nil ? right : nil
-        build = sharedBuild
+        lazyBuild = build
         leftOutputs = left.outputs
-        rightOutputs = right.outputs
+        rightOutputs = build.outputs
         switch node.kind {
         case .semi, .anti: outputs = left.outputs
-        default: outputs = left.outputs + right.outputs
+        default: outputs = left.outputs + build.outputs
         }
         outputSchema = schema(of: outputs)
         self.budget = budget
         probeEvaluator = ExpressionEvaluator(inputs: left.outputs)
-        residualEvaluator = node.residual.map { _ in ExpressionEvaluator(inputs: left.outputs + right.outputs) }
+        residualEvaluator = node.residual.map { _ in ExpressionEvaluator(inputs: left.outputs + build.outputs) }
     }
 
     private func ensureBuilt() throws -> JoinBuildSide {
         if let build { return build }
-        let built = try JoinBuildSide(input: buildInput!, keys: node.rightKeys, nullsEqual: node.nullsEqual, budget: budget)
-        if node.enforceSingleRow {
-            if node.rightKeys.isEmpty ? built.batch.rowCount > 1 : built.hasDuplicateKeys {
-                throw TarnError(.invalidValue, "Scalar sub-query has returned multiple rows")
-            }
-        }
+        let built = try lazyBuild.get()
         stats.notes.append("build rows=\(built.batch.rowCount)")
         build = built
         matchedBuild = [Bool](repeating: false, count: built.batch.rowCount)

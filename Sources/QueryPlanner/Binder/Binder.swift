@@ -142,7 +142,10 @@ public final class Binder {
                 throw semanticError(.start, "\(op.rawValue) query has different number of fields: \(leftOut.count), \(rightOut.count)")
             }
             var types: [DataType] = []
-            for (l, r) in zip(leftOut, rightOut) {
+            for (index, (l, r)) in zip(leftOut, rightOut).enumerated() {
+                // A bare NULL column takes the other side's type (Trino's `unknown` type).
+                if isNullColumn(left, index) { types.append(r.type); continue }
+                if isNullColumn(right, index) { types.append(l.type); continue }
                 guard let t = SQLTypes.commonSuperType(l.type, r.type) else {
                     throw typeError(.start, "column types of \(op.rawValue) do not match: \(SQLTypes.name(l.type)), \(SQLTypes.name(r.type))")
                 }
@@ -165,6 +168,25 @@ public final class Binder {
                 let items = zip(columns, l.outputs).map { NamedExpr($0, .column($1)) }
                 return (.project(ProjectNode(input: .join(join), items: items)), names)
             }
+        }
+    }
+
+    /// Whether output `index` of `plan` is a NULL literal (through projections, sorts, limits
+    /// and unions of NULL literals).
+    func isNullColumn(_ plan: LogicalPlan, _ index: Int) -> Bool {
+        switch plan {
+        case .project(let n):
+            guard index < n.items.count else { return false }
+            if case .literal(.null, _) = n.items[index].expr { return true }
+            if case .column(let ref) = n.items[index].expr, let inner = n.input.outputs.firstIndex(of: ref) {
+                return isNullColumn(n.input, inner)
+            }
+            return false
+        case .values(let n): return n.rows.allSatisfy { if case .literal(.null, _) = $0[index] { true } else { false } }
+        case .sort(let n): return isNullColumn(n.input, index)
+        case .limit(let n): return isNullColumn(n.input, index)
+        case .union(let n): return n.inputs.allSatisfy { isNullColumn($0, index) }
+        default: return false
         }
     }
 

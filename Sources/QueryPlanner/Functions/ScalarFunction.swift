@@ -30,7 +30,7 @@ public enum ScalarFunction: String, Hashable, Sendable, CaseIterable {
 enum FunctionAliases {
     static let scalar: [String: ScalarFunction] = [
         "ceiling": .ceil, "pow": .power, "substring": .substr, "char_length": .length, "character_length": .length,
-        "dow": .dayOfWeek, "doy": .dayOfYear, "day_of_month": .day, "now": .currentTimestamp, "position": .strpos,
+        "dow": .dayOfWeek, "doy": .dayOfYear, "dayofyear": .dayOfYear, "day_of_month": .day, "now": .currentTimestamp, "position": .strpos,
         "week_of_year": .week, "ucase": .upper, "lcase": .lower, "localtimestamp": .currentTimestamp,
     ]
     static let aggregate: [String: AggregateFunction] = [

@@ -40,6 +40,11 @@ extension Parser {
             _ = accept("ROWS") || accept("ROW")
             try expect("ONLY")
         }
+        if query.offset == nil && accept("OFFSET") {
+            // `LIMIT n OFFSET m` (PostgreSQL order), accepted as well as Trino's OFFSET-first form.
+            query.offset = try parsePrimary()
+            _ = accept("ROWS") || accept("ROW")
+        }
         return query
     }
 

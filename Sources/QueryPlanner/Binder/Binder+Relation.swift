@@ -6,7 +6,8 @@ import TarnCore
 extension Binder {
     func bindRelation(_ relation: Relation, outer: Scope?) throws -> BoundRelation {
         switch relation {
-        case .table(let name, let alias, let location):
+        case .table(let name, let alias, let nodeLocation):
+            let location = nodeLocation.location
             if name.count == 1, let cte = ctes[name[0].canonical] {
                 return try bindCTE(cte, name: name[0].canonical, alias: alias, outer: outer)
             }
@@ -17,7 +18,8 @@ extension Binder {
             }
             let qualifier = alias.map { [$0.name.canonical] } ?? (name.count >= 2 ? [database, tableName] : [database, tableName])
             return try bindScan(provider, qualifier: qualifier, alias: alias, location: location)
-        case .tableFunction(let call, let alias, let location):
+        case .tableFunction(let call, let alias, let nodeLocation):
+            let location = nodeLocation.location
             let scope = Scope(columns: [], parent: nil)
             var arguments: [Value] = []
             for argument in call.arguments {

@@ -72,7 +72,8 @@ extension Binder {
         var entries: [SelectEntry] = []
         for (index, item) in select.items.enumerated() {
             switch item {
-            case .star(let qualifier, let location):
+            case .star(let qualifier, let nodeLocation):
+                let location = nodeLocation.location
                 let parts = qualifier.map(\.canonical)
                 let visible = relation.columns.filter { column in
                     !column.hiddenFromStar

@@ -108,17 +108,17 @@ public enum SelectItem: Hashable, Sendable {
     /// `expression [AS alias]`.
     case expression(Expression, alias: Identifier?)
     /// `*` or `t.*`.
-    case star(qualifier: [Identifier], location: SourceLocation)
+    case star(qualifier: [Identifier], location: NodeLocation)
 }
 
 /// A relation in FROM.
 public indirect enum Relation: Hashable, Sendable {
     /// A named table, `db.t [AS alias]`.
-    case table(name: [Identifier], alias: TableAlias?, location: SourceLocation)
+    case table(name: [Identifier], alias: TableAlias?, location: NodeLocation)
     /// `(query) [AS] alias [(columns)]`.
     case subquery(Query, alias: TableAlias?)
     /// `read_parquet('s3://…', hive_partitioning => true) [AS alias]`.
-    case tableFunction(FunctionCall, alias: TableAlias?, location: SourceLocation)
+    case tableFunction(FunctionCall, alias: TableAlias?, location: NodeLocation)
     /// A join of two relations.
     case join(JoinType, Relation, Relation, JoinCriteria)
 }

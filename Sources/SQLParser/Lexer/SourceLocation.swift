@@ -17,3 +17,21 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     /// `line:column`, the form error messages use.
     public var description: String { "\(line):\(column)" }
 }
+
+/// A node's position in the SQL text that does not take part in equality or hashing, so two
+/// syntax trees compare by content wherever they were written (parse → print → parse gives an
+/// equal tree).
+public struct NodeLocation: Hashable, Sendable, CustomStringConvertible {
+    /// The position.
+    public var location: SourceLocation
+
+    /// Wraps a position.
+    public init(_ location: SourceLocation) { self.location = location }
+
+    /// Always true: positions are not part of a tree's identity.
+    public static func == (lhs: NodeLocation, rhs: NodeLocation) -> Bool { true }
+    /// Contributes nothing to the hash.
+    public func hash(into hasher: inout Hasher) {}
+    /// `line:column`.
+    public var description: String { location.description }
+}

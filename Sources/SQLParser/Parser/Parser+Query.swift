@@ -140,9 +140,9 @@ extension Parser {
 
     mutating func parseSelectItem() throws -> SelectItem {
         let location = current.location
-        if acceptSymbol("*") { return .star(qualifier: [], location: location) }
+        if acceptSymbol("*") { return .star(qualifier: [], location: NodeLocation(location)) }
         let expression = try parseExpression()
-        if case .star(let qualifier) = expression.kind { return .star(qualifier: qualifier, location: location) }
+        if case .star(let qualifier) = expression.kind { return .star(qualifier: qualifier, location: NodeLocation(location)) }
         if accept("AS") { return .expression(expression, alias: try parseIdentifier()) }
         if atIdentifier && !Self.queryFollowers.contains(current.upper) {
             return .expression(expression, alias: try parseIdentifier())
@@ -217,9 +217,9 @@ extension Parser {
         let name = try parseQualifiedName()
         if isSymbol("(") {
             let call = try parseCallArguments(name: name)
-            return .tableFunction(call, alias: try parseTableAlias(), location: location)
+            return .tableFunction(call, alias: try parseTableAlias(), location: NodeLocation(location))
         }
-        return .table(name: name, alias: try parseTableAlias(), location: location)
+        return .table(name: name, alias: try parseTableAlias(), location: NodeLocation(location))
     }
 
     mutating func parseTableAlias() throws -> TableAlias? {

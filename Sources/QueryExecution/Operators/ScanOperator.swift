@@ -12,6 +12,8 @@ final class SplitQueue: @unchecked Sendable {
     private var statistics: ScanStatistics
     /// Rows produced so far by all workers (for the LIMIT short-circuit).
     private var rows = 0
+    /// Streams still open (a LIMIT may stop reading mid-split); their reads count too.
+    private var open: [ObjectIdentifier: any BatchStream] = [:]
 
     init(plan: ScanPlan) {
         splits = plan.splits
@@ -37,8 +39,25 @@ final class SplitQueue: @unchecked Sendable {
 
     var producedRows: Int { lock.withLock { rows } }
 
+    func opened(_ stream: any BatchStream) {
+        lock.withLock { open[ObjectIdentifier(stream)] = stream }
+    }
+
+    func finished(_ stream: any BatchStream) {
+        lock.withLock {
+            open[ObjectIdentifier(stream)] = nil
+            statistics.add(stream.statistics)
+        }
+    }
+
     /// What all workers read, plus what was pruned while planning.
-    var total: ScanStatistics { lock.withLock { statistics } }
+    var total: ScanStatistics {
+        lock.withLock {
+            var result = statistics
+            for stream in open.values { result.add(stream.statistics) }
+            return result
+        }
+    }
 }
 
 /// Reads splits and converts columns to the engine's types (unsigned → wider signed,
@@ -68,7 +87,9 @@ final class ScanOperator: Operator {
                 }
                 if stream == nil {
                     guard let split = queue.take() else { return nil }
-                    stream = try split.open()
+                    let opened = try split.open()
+                    queue.opened(opened)
+                    stream = opened
                     produced = 0
                 }
                 guard let batch = try stream!.next() else {
@@ -84,7 +105,7 @@ final class ScanOperator: Operator {
     }
 
     private func finishStream() {
-        if let stream { queue.add(stream.statistics, rows: 0) }
+        if let stream { queue.finished(stream) }
         stream = nil
     }
 

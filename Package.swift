@@ -60,7 +60,7 @@ var targets: [Target] = [
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"],
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "SQLParser", "QueryPlanner", "QueryExecution"],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 

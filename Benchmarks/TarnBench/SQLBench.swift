@@ -43,7 +43,7 @@ import TarnCore
         }
         guard let result else { continue }
         report("sql_\(key)_ms", best * 1000, "ms")
-        print("  \(key): rows=\(result.rowCount) \(result.statistics.summary)")
+        print("  \(key): \(result.statistics.summary)")
         let rows: [[Any]] = result.rows.map { row in
             row.map { value -> Any in
                 switch value {

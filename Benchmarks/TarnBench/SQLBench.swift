@@ -17,6 +17,8 @@ import TarnCore
         return
     }
     let queriesDir = arguments.count > 1 ? arguments[1] : "/work/shared/bench/queries"
+    // Optional third argument: only queries whose file name starts with it (profiling one query).
+    let only = arguments.count > 2 ? arguments[2] : ""
     var tables: [String: any TableProvider] = [:]
     let loadTime = try measure {
         for name in ["sales", "clickstream", "inventory", "products", "stores"] {
@@ -29,13 +31,13 @@ import TarnCore
     let options = EngineOptions(parallelism: 2, binder: BinderOptions(parseDecimalLiteralsAsDouble: true))
     let engine = QueryEngine(catalog: StaticCatalog(tables: tables), options: options)
     var answers: [String: Any] = [:]
-    for file in try FileSystem.listDirectory(queriesDir).filter({ $0.hasSuffix(".sql") }).sorted() {
+    for file in try FileSystem.listDirectory(queriesDir).filter({ $0.hasSuffix(".sql") && $0.hasPrefix(only) }).sorted() {
         var sql = String(decoding: try FileSystem.readFile("\(queriesDir)/\(file)"), as: UTF8.self)
         for name in tables.keys { sql = sql.replacingOccurrences(of: "{{\(name)}}", with: name) }
         let key = String(file.prefix(3))
         var best = Double.infinity
         var result: QueryResult? = nil
-        for _ in 0..<3 {
+        for _ in 0..<(only.isEmpty ? 3 : 15) {
             var current: QueryResult? = nil
             let t = try measure { current = try engine.execute(sql) }
             best = min(best, t)
@@ -58,6 +60,7 @@ import TarnCore
         }
         answers[key] = ["seconds": best, "rows": rows]
     }
+    if !only.isEmpty { return }
     let json = try JSONSerialization.data(withJSONObject: answers, options: [.prettyPrinted, .sortedKeys])
     try json.write(to: URL(fileURLWithPath: "\(data)/tarn.json"))
 }

@@ -1,45 +1,101 @@
 import Foundation
 import TarnCore
 
+/// A growable buffer of trivial values in manually managed memory, so hot loops can hold a
+/// pointer to it without Swift's copy-on-write and exclusivity checks. Owned by one `KeyTable`.
+struct RawBuffer<Element> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Makes room for `extra` more elements (may move the storage: re-read `base` after).
+    mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while newCapacity < count + extra { newCapacity *= 2 }
+        let moved = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = newCapacity
+    }
+
+    /// Appends without checking capacity (call `reserve` first).
+    @inline(__always) mutating func appendUnchecked(_ value: Element) {
+        (base + count).initialize(to: value)
+        count += 1
+    }
+
+    mutating func append(contentsOf source: UnsafeBufferPointer<Element>) {
+        reserve(source.count)
+        if let start = source.baseAddress { (base + count).initialize(from: start, count: source.count) }
+        count += source.count
+    }
+
+    var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    func free() {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
+
 /// An open-addressing hash table from encoded keys to dense group numbers 0, 1, 2, … — the
 /// core of hash aggregation, DISTINCT and join build sides.
 ///
 /// Slots hold group numbers (`-1` = empty) in a power-of-two array with linear probing; each
-/// group's hash and key live in flat arrays (`groupHashes`, `groupWords` or
-/// `groupBytes`/`groupOffsets`), so lookups touch contiguous memory and nothing is allocated
-/// per row.
+/// group's hash and key live in flat buffers (`hashes`, `words` or `bytes`/`offsets`), so a
+/// lookup touches contiguous memory and nothing is allocated per row. The buffers are manually
+/// managed so the probe loop runs on raw pointers.
 final class KeyTable {
     private(set) var count = 0
-    private var slots: [Int32]
-    private var mask: Int
-    private(set) var groupHashes: [UInt64] = []
-    private(set) var groupWords: [UInt64] = []
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotCount: Int
+    private var hashes = RawBuffer<UInt64>(capacity: 256)
+    private var words = RawBuffer<UInt64>(capacity: 256)
     private var wordsPerRow = -1
-    private(set) var groupBytes: [UInt8] = []
-    private(set) var groupOffsets: [Int] = [0]
+    private var bytes = RawBuffer<UInt8>(capacity: 1024)
+    private var offsets = RawBuffer<Int>(capacity: 256)
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
+        slotCount = size
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        offsets.appendUnchecked(0)
+    }
+
+    deinit {
+        slots.deallocate()
+        hashes.free()
+        words.free()
+        bytes.free()
+        offsets.free()
     }
 
     /// Approximate bytes held, for memory accounting.
-    var memoryBytes: Int {
-        slots.count * 4 + groupHashes.count * 8 + groupWords.count * 8 + groupBytes.count + groupOffsets.count * 8
-    }
+    var memoryBytes: Int { slotCount * 4 + hashes.capacity * 8 + words.capacity * 8 + bytes.capacity + offsets.capacity * 8 }
 
-    private func grow() {
-        let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
-        slots.withUnsafeMutableBufferPointer { s in
-            for g in 0..<count {
-                var slot = Int(truncatingIfNeeded: groupHashes[g]) & mask
-                while s[slot] >= 0 { slot = (slot + 1) & mask }
-                s[slot] = Int32(g)
-            }
+    /// Grows the slot array so `needed` groups keep the load factor at most 1/2.
+    private func ensureSlots(for needed: Int) {
+        guard needed * 2 > slotCount else { return }
+        var size = slotCount
+        while needed * 2 > size { size <<= 1 }
+        slots.deallocate()
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        slotCount = size
+        let mask = size - 1
+        for g in 0..<count {
+            var slot = Int(truncatingIfNeeded: hashes.base[g]) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(g)
         }
     }
 
@@ -51,81 +107,117 @@ final class KeyTable {
     func groups(_ keys: EncodedKeys, insert: Bool, skip: [Bool]? = nil, newGroupRows: inout [Int32]) -> [Int32] {
         let n = keys.count
         var result = [Int32](repeating: -1, count: n)
+        if n == 0 { return result }
+        if insert {
+            // Room for every row to be new: no rehash or reallocation inside the loop.
+            ensureSlots(for: count + n)
+            hashes.reserve(n)
+        }
+        let mask = slotCount - 1
+        let slots = self.slots
         if keys.wordsPerRow > 0 {
             if wordsPerRow < 0 { wordsPerRow = keys.wordsPerRow }
-            precondition(wordsPerRow == keys.wordsPerRow, "key layout changed between batches")  // programmer error
+            // Programmer error: every batch of one table encodes the same key types.
+            precondition(wordsPerRow == keys.wordsPerRow, "key layout changed between batches")
             let w = wordsPerRow
-            for i in 0..<n {
-                if let skip, skip[i] { continue }
-                if insert && (count + 1) * 2 > slots.count { grow() }
-                let h = keys.hashes[i]
-                var slot = Int(truncatingIfNeeded: h) & mask
-                let base = i * w
-                while true {
-                    let g = Int(slots[slot])
-                    if g < 0 {
-                        if insert {
-                            slots[slot] = Int32(count)
-                            groupHashes.append(h)
-                            groupWords.append(contentsOf: keys.words[base..<(base + w)])
-                            newGroupRows.append(Int32(i))
-                            result[i] = Int32(count)
-                            count += 1
+            if insert { words.reserve(n * w) }
+            keys.words.withUnsafeBufferPointer { keyWords in
+                keys.hashes.withUnsafeBufferPointer { keyHashes in
+                    result.withUnsafeMutableBufferPointer { out in
+                        let groupHashes = hashes.base
+                        let groupWords = words.base
+                        for i in 0..<n {
+                            if let skip, skip[i] { continue }
+                            let h = keyHashes[i]
+                            var slot = Int(truncatingIfNeeded: h) & mask
+                            let row = keyWords.baseAddress! + i * w
+                            while true {
+                                let g = Int(slots[slot])
+                                if g < 0 {
+                                    if insert {
+                                        slots[slot] = Int32(count)
+                                        (groupHashes + count).initialize(to: h)
+                                        (groupWords + count * w).initialize(from: row, count: w)
+                                        newGroupRows.append(Int32(i))
+                                        out[i] = Int32(count)
+                                        count += 1
+                                    }
+                                    break
+                                }
+                                if groupHashes[g] == h {
+                                    let stored = groupWords + g * w
+                                    var equal = true
+                                    for k in 0..<w where stored[k] != row[k] {
+                                        equal = false
+                                        break
+                                    }
+                                    if equal {
+                                        out[i] = Int32(g)
+                                        break
+                                    }
+                                }
+                                slot = (slot + 1) & mask
+                            }
                         }
-                        break
                     }
-                    if groupHashes[g] == h {
-                        var equal = true
-                        let gb = g * w
-                        for k in 0..<w where groupWords[gb + k] != keys.words[base + k] {
-                            equal = false
-                            break
-                        }
-                        if equal {
-                            result[i] = Int32(g)
-                            break
-                        }
-                    }
-                    slot = (slot + 1) & mask
                 }
             }
+            if insert {
+                hashes.setCount(count)
+                words.setCount(count * w)
+            }
         } else {
-            for i in 0..<n {
-                if let skip, skip[i] { continue }
-                if insert && (count + 1) * 2 > slots.count { grow() }
-                let h = keys.hashes[i]
-                var slot = Int(truncatingIfNeeded: h) & mask
-                let start = keys.offsets[i], end = keys.offsets[i + 1]
-                while true {
-                    let g = Int(slots[slot])
-                    if g < 0 {
-                        if insert {
-                            slots[slot] = Int32(count)
-                            groupHashes.append(h)
-                            groupBytes.append(contentsOf: keys.bytes[start..<end])
-                            groupOffsets.append(groupBytes.count)
-                            newGroupRows.append(Int32(i))
-                            result[i] = Int32(count)
-                            count += 1
-                        }
-                        break
-                    }
-                    if groupHashes[g] == h {
-                        let gs = groupOffsets[g], ge = groupOffsets[g + 1]
-                        if ge - gs == end - start {
-                            let equal = groupBytes.withUnsafeBytes { a in
-                                keys.bytes.withUnsafeBytes { b in
-                                    end == start || memcmp(a.baseAddress! + gs, b.baseAddress! + start, end - start) == 0
+            if insert {
+                bytes.reserve(keys.bytes.count)
+                offsets.reserve(n)
+            }
+            keys.bytes.withUnsafeBytes { keyBytes in
+                keys.hashes.withUnsafeBufferPointer { keyHashes in
+                    keys.offsets.withUnsafeBufferPointer { keyOffsets in
+                        result.withUnsafeMutableBufferPointer { out in
+                            let groupHashes = hashes.base
+                            let groupBytes = bytes.base
+                            let groupOffsets = offsets.base
+                            var used = bytes.count
+                            for i in 0..<n {
+                                if let skip, skip[i] { continue }
+                                let h = keyHashes[i]
+                                var slot = Int(truncatingIfNeeded: h) & mask
+                                let start = keyOffsets[i], length = keyOffsets[i + 1] - start
+                                let row = keyBytes.baseAddress! + start
+                                while true {
+                                    let g = Int(slots[slot])
+                                    if g < 0 {
+                                        if insert {
+                                            slots[slot] = Int32(count)
+                                            (groupHashes + count).initialize(to: h)
+                                            if length > 0 { UnsafeMutableRawPointer(groupBytes + used).copyMemory(from: row, byteCount: length) }
+                                            used += length
+                                            (groupOffsets + count + 1).initialize(to: used)
+                                            newGroupRows.append(Int32(i))
+                                            out[i] = Int32(count)
+                                            count += 1
+                                        }
+                                        break
+                                    }
+                                    if groupHashes[g] == h {
+                                        let gs = groupOffsets[g], ge = groupOffsets[g + 1]
+                                        if ge - gs == length && (length == 0 || memcmp(groupBytes + gs, row, length) == 0) {
+                                            out[i] = Int32(g)
+                                            break
+                                        }
+                                    }
+                                    slot = (slot + 1) & mask
                                 }
                             }
-                            if equal {
-                                result[i] = Int32(g)
-                                break
-                            }
                         }
                     }
-                    slot = (slot + 1) & mask
                 }
+            }
+            if insert {
+                hashes.setCount(count)
+                offsets.setCount(count + 1)
+                bytes.setCount(offsets.base[count])
             }
         }
         return result
@@ -134,7 +226,16 @@ final class KeyTable {
     /// The stored keys of all groups as an `EncodedKeys` (for merging tables).
     func storedKeys() -> EncodedKeys {
         EncodedKeys(
-            count: count, hashes: groupHashes, nullRows: nil, words: groupWords, wordsPerRow: max(0, wordsPerRow),
-            bytes: groupBytes, offsets: groupOffsets)
+            count: count, hashes: hashes.array, nullRows: nil, words: words.array, wordsPerRow: max(0, wordsPerRow),
+            bytes: bytes.array, offsets: offsets.array)
+    }
+}
+
+extension RawBuffer {
+    /// Records elements initialized directly through `base` (within the reserved capacity).
+    mutating func setCount(_ newCount: Int) {
+        // Programmer error: writing past the reservation corrupts memory.
+        precondition(newCount <= capacity, "RawBuffer count \(newCount) beyond capacity \(capacity)")
+        count = newCount
     }
 }

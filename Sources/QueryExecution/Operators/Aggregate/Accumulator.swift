@@ -246,6 +246,7 @@ final class ExtremeAccumulator: Accumulator {
     var doubles: [Double] = []
     var wide: [Int128] = []
     var strings: [[UInt8]] = []
+    var stringBytes = 0
     var seen: [Bool] = []
 
     init(type: DataType, keepGreater: Bool) {
@@ -329,6 +330,7 @@ final class ExtremeAccumulator: Accumulator {
                         replace = keepGreater ? c > 0 : c < 0
                     }
                     if replace {
+                        stringBytes += candidate.count - strings[g].count
                         strings[g] = Array(candidate)
                         seen[g] = true
                     }
@@ -347,7 +349,10 @@ final class ExtremeAccumulator: Accumulator {
             case .wide: if !seen[t] || better(o.wide[g], wide[t]) { wide[t] = o.wide[g] }
             case .bytes:
                 let c = o.strings[g].withUnsafeBytes { a in strings[t].withUnsafeBytes { ByteCompare.compare(a, $0) } }
-                if !seen[t] || (keepGreater ? c > 0 : c < 0) { strings[t] = o.strings[g] }
+                if !seen[t] || (keepGreater ? c > 0 : c < 0) {
+                    stringBytes += o.strings[g].count - strings[t].count
+                    strings[t] = o.strings[g]
+                }
             }
             seen[t] = true
         }
@@ -368,7 +373,7 @@ final class ExtremeAccumulator: Accumulator {
         }
     }
 
-    var memoryBytes: Int { seen.count * 17 + strings.reduce(0) { $0 + $1.count } }
+    var memoryBytes: Int { seen.count * 17 + strings.count * 24 + stringBytes }
 }
 
 /// bool_and / bool_or.

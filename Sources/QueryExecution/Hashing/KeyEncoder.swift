@@ -124,65 +124,81 @@ enum KeyEncoder {
     }
 
     private static func encodeBytes(_ columns: [Column], count n: Int, nullRows: [Bool]?) -> EncodedKeys {
-        // Row lengths first, then fill.
-        var lengths = [Int](repeating: 0, count: n)
-        for column in columns {
-            switch column.storage {
-            case .bytes(let offsets, _):
-                for i in 0..<n { lengths[i] += 1 + (column.isNull(i) ? 0 : 4 + Int(offsets[i + 1] - offsets[i])) }
-            case .fixedBytes(let width, _):
-                for i in 0..<n { lengths[i] += 1 + (column.isNull(i) ? 0 : width) }
-            default:
-                let size = 8 * wordCount(column)
-                for i in 0..<n { lengths[i] += 1 + (column.isNull(i) ? 0 : size) }
-            }
-        }
+        // Row lengths first, then fill; all loops run on raw buffers.
         var offsets = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n { offsets[i + 1] = offsets[i] + lengths[i] }
-        var bytes = [UInt8](repeating: 0, count: offsets[n])
-        var cursor = Array(offsets.dropLast())
-        bytes.withUnsafeMutableBytes { out in
+        offsets.withUnsafeMutableBufferPointer { lengths in
             for column in columns {
                 let validity = column.validity
                 switch column.storage {
-                case .bytes(let o, let data):
-                    data.withUnsafeBytes { d in
+                case .bytes(let o, _):
+                    o.withUnsafeBufferPointer { o in
                         for i in 0..<n {
-                            if let validity, !validity[i] { cursor[i] += 1; continue }
-                            out[cursor[i]] = 1
-                            let start = Int(o[i]), length = Int(o[i + 1]) - start
-                            out.storeBytes(of: UInt32(length).littleEndian, toByteOffset: cursor[i] + 1, as: UInt32.self)
-                            if length > 0 {
-                                (out.baseAddress! + cursor[i] + 5).copyMemory(from: d.baseAddress! + start, byteCount: length)
-                            }
-                            cursor[i] += 5 + length
+                            let present = validity?[i] ?? true
+                            lengths[i + 1] += present ? 5 + Int(o[i + 1] - o[i]) : 1
                         }
                     }
-                case .fixedBytes(let width, let data):
-                    data.withUnsafeBytes { d in
-                        for i in 0..<n {
-                            if let validity, !validity[i] { cursor[i] += 1; continue }
-                            out[cursor[i]] = 1
-                            if width > 0 { (out.baseAddress! + cursor[i] + 1).copyMemory(from: d.baseAddress! + i * width, byteCount: width) }
-                            cursor[i] += 1 + width
-                        }
-                    }
+                case .fixedBytes(let width, _):
+                    for i in 0..<n { lengths[i + 1] += (validity?[i] ?? true) ? 1 + width : 1 }
                 default:
-                    let parts = fixedWords(column)
-                    for i in 0..<n {
-                        if let validity, !validity[i] { cursor[i] += 1; continue }
-                        out[cursor[i]] = 1
-                        for (k, part) in parts.enumerated() {
-                            out.storeBytes(of: part[i].littleEndian, toByteOffset: cursor[i] + 1 + 8 * k, as: UInt64.self)
+                    let size = 1 + 8 * wordCount(column)
+                    for i in 0..<n { lengths[i + 1] += (validity?[i] ?? true) ? size : 1 }
+                }
+            }
+            for i in 0..<n { lengths[i + 1] += lengths[i] }
+        }
+        var bytes = [UInt8](repeating: 0, count: offsets[n])
+        var cursor = Array(offsets.dropLast())
+        bytes.withUnsafeMutableBytes { out in
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                for column in columns {
+                    let validity = column.validity
+                    switch column.storage {
+                    case .bytes(let o, let data):
+                        data.withUnsafeBytes { d in
+                            o.withUnsafeBufferPointer { o in
+                                for i in 0..<n {
+                                    if let validity, !validity[i] { cursor[i] += 1; continue }
+                                    let at = cursor[i]
+                                    out[at] = 1
+                                    let start = Int(o[i]), length = Int(o[i + 1]) - start
+                                    out.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: at + 1, as: UInt32.self)
+                                    if length > 0 {
+                                        (out.baseAddress! + at + 5).copyMemory(from: d.baseAddress! + start, byteCount: length)
+                                    }
+                                    cursor[i] = at + 5 + length
+                                }
+                            }
                         }
-                        cursor[i] += 1 + 8 * parts.count
+                    case .fixedBytes(let width, let data):
+                        data.withUnsafeBytes { d in
+                            for i in 0..<n {
+                                if let validity, !validity[i] { cursor[i] += 1; continue }
+                                out[cursor[i]] = 1
+                                if width > 0 { (out.baseAddress! + cursor[i] + 1).copyMemory(from: d.baseAddress! + i * width, byteCount: width) }
+                                cursor[i] += 1 + width
+                            }
+                        }
+                    default:
+                        let parts = fixedWords(column)
+                        for i in 0..<n {
+                            if let validity, !validity[i] { cursor[i] += 1; continue }
+                            out[cursor[i]] = 1
+                            for (k, part) in parts.enumerated() {
+                                out.storeBytes(of: part[i].littleEndian, toByteOffset: cursor[i] + 1 + 8 * k, as: UInt64.self)
+                            }
+                            cursor[i] += 1 + 8 * parts.count
+                        }
                     }
                 }
             }
         }
         var hashes = [UInt64](repeating: 0, count: n)
         bytes.withUnsafeBytes { b in
-            for i in 0..<n { hashes[i] = hashBytes(UnsafeRawBufferPointer(rebasing: b[offsets[i]..<offsets[i + 1]])) }
+            offsets.withUnsafeBufferPointer { o in
+                hashes.withUnsafeMutableBufferPointer { h in
+                    for i in 0..<n { h[i] = hashBytes(UnsafeRawBufferPointer(rebasing: b[o[i]..<o[i + 1]])) }
+                }
+            }
         }
         return EncodedKeys(count: n, hashes: hashes, nullRows: nullRows, words: [], wordsPerRow: 0, bytes: bytes, offsets: offsets)
     }

@@ -166,15 +166,20 @@ final class HashJoinOperator: Operator {
         let groups = build.table.groups(encoded, insert: false, skip: node.nullsEqual ? nil : encoded.nullRows, newGroupRows: &unused)
         probeRows.reserveCapacity(n)
         buildRows.reserveCapacity(n)
-        let heads = build.heads, nexts = build.nexts
-        for i in 0..<n {
-            let g = Int(groups[i])
-            if g < 0 { continue }
-            var row = heads[g]
-            while row >= 0 {
-                probeRows.append(Int32(i))
-                buildRows.append(row)
-                row = nexts[Int(row)]
+        build.heads.withUnsafeBufferPointer { heads in
+            build.nexts.withUnsafeBufferPointer { nexts in
+                groups.withUnsafeBufferPointer { groups in
+                    for i in 0..<n {
+                        let g = Int(groups[i])
+                        if g < 0 { continue }
+                        var row = heads[g]
+                        while row >= 0 {
+                            probeRows.append(Int32(i))
+                            buildRows.append(row)
+                            row = nexts[Int(row)]
+                        }
+                    }
+                }
             }
         }
         return (probeRows, buildRows, node.nullsEqual ? nil : encoded.nullRows)

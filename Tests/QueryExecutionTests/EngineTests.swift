@@ -141,3 +141,36 @@ func generatedTable(rows: Int, batchRows: Int = 1000, groups: Int = 10) -> InMem
         }
     }
 }
+
+@Suite struct StatisticsPruningTests {
+    let k = ColumnRef(id: 1, name: "k", type: .int64)
+    let s = ColumnRef(id: 2, name: "s", type: .string)
+
+    func request(_ filters: [Expr]) -> ScanRequest {
+        ScanRequest(columns: ["k", "s"], columnRefs: [k, s], filters: filters)
+    }
+
+    func int(_ v: Int64) -> Expr { .literal(.int(v), .int64) }
+
+    @Test func minMaxRulesOutRowGroups() {
+        let stats = ["k": ColumnStatistics(min: .int(10), max: .int(20), nullCount: 0, valueCount: 100),
+                     "s": ColumnStatistics(min: .string("apple"), max: .string("melon"), nullCount: 5, valueCount: 100)]
+        func may(_ e: Expr) -> Bool { StatisticsPruning.mayMatch(request([e]), statistics: stats) }
+        #expect(may(.compare(.equal, .column(k), int(15))))
+        #expect(!may(.compare(.equal, .column(k), int(25))))
+        #expect(!may(.compare(.greater, .column(k), int(20))))
+        #expect(may(.compare(.greaterOrEqual, .column(k), int(20))))
+        #expect(!may(.compare(.less, int(20), .column(k))))  // 20 < k
+        #expect(!may(.compare(.less, .column(k), int(10))))
+        #expect(may(.compare(.lessOrEqual, .column(k), int(10))))
+        #expect(!may(.inList(.column(k), [int(1), int(2), int(30)])))
+        #expect(may(.inList(.column(k), [int(1), int(12)])))
+        #expect(!may(.compare(.equal, .column(s), .literal(.string("zebra"), .string))))
+        #expect(may(.compare(.equal, .column(s), .literal(.string("kiwi"), .string))))
+        #expect(!may(.isNull(.column(k))))
+        #expect(may(.isNull(.column(s))))
+        #expect(!may(.and([.compare(.greaterOrEqual, .column(k), int(0)), .compare(.lessOrEqual, .column(k), int(5))])))
+        // Unknown shapes never prune.
+        #expect(may(.compare(.equal, .arithmetic(.add, .column(k), int(1), .int64), int(100))))
+    }
+}

@@ -41,7 +41,7 @@ final class PhysicalPlanner {
         case .aggregate(let n):
             if parallelism > 1, let chain = try parallelChain(n.input, path: path + [0]), chain.queue.count >= 2 {
                 let workers = try (0..<min(parallelism, chain.queue.count)).map { _ in try chain.make() }
-                return register(try HashAggregateOperator(workers: workers, node: n, budget: budget, workerStats: []), path)
+                return register(try HashAggregateOperator(workers: workers, node: n, budget: budget), path)
             }
             return register(try HashAggregateOperator(input: try build(n.input, path: path + [0]), node: n, budget: budget), path)
         case .join(let n):

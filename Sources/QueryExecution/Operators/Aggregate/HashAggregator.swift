@@ -133,7 +133,7 @@ final class HashAggregateOperator: Operator {
     }
 
     /// Parallel: one pipeline and aggregator per worker, run on their own threads, then merged.
-    init(workers: [any Operator], node: AggregateNode, budget: MemoryBudget, workerStats: [OperatorStats]) throws {
+    init(workers: [any Operator], node: AggregateNode, budget: MemoryBudget) throws {
         outputs = node.groups.map(\.ref) + node.aggregates.map(\.ref)
         let aggregators = try workers.map {
             try HashAggregator(groups: node.groups, aggregates: node.aggregates, inputs: $0.outputs, budget: budget)

@@ -48,13 +48,14 @@ struct RawBuffer<Element> {
 /// An open-addressing hash table from encoded keys to dense group numbers 0, 1, 2, … — the
 /// core of hash aggregation, DISTINCT and join build sides.
 ///
-/// Slots hold group numbers (`-1` = empty) in a power-of-two array with linear probing; each
-/// group's hash and key live in flat buffers (`hashes`, `words` or `bytes`/`offsets`), so a
-/// lookup touches contiguous memory and nothing is allocated per row. The buffers are manually
-/// managed so the probe loop runs on raw pointers.
+/// Slots are 64-bit words in a power-of-two array with linear probing: the high 32 bits hold the
+/// key's hash tag and the low 32 bits the group number + 1 (0 = empty), so a probe rejects most
+/// non-matching slots without touching the group's key. Each group's hash and key live in flat
+/// buffers (`hashes`, `words` or `bytes`/`offsets`), so nothing is allocated per row. The
+/// buffers are manually managed so the probe loop runs on raw pointers.
 final class KeyTable {
     private(set) var count = 0
-    private var slots: UnsafeMutablePointer<Int32>
+    private var slots: UnsafeMutablePointer<UInt64>
     private var slotCount: Int
     private var hashes = RawBuffer<UInt64>(capacity: 256)
     private var words = RawBuffer<UInt64>(capacity: 256)
@@ -67,7 +68,7 @@ final class KeyTable {
         while size < capacity * 2 { size <<= 1 }
         slotCount = size
         slots = .allocate(capacity: size)
-        slots.initialize(repeating: -1, count: size)
+        slots.initialize(repeating: 0, count: size)
         offsets.appendUnchecked(0)
     }
 
@@ -80,7 +81,7 @@ final class KeyTable {
     }
 
     /// Approximate bytes held, for memory accounting.
-    var memoryBytes: Int { slotCount * 4 + hashes.capacity * 8 + words.capacity * 8 + bytes.capacity + offsets.capacity * 8 }
+    var memoryBytes: Int { slotCount * 8 + hashes.capacity * 8 + words.capacity * 8 + bytes.capacity + offsets.capacity * 8 }
 
     /// Grows the slot array so `needed` groups keep the load factor at most 1/2.
     private func ensureSlots(for needed: Int) {
@@ -89,14 +90,20 @@ final class KeyTable {
         while needed * 2 > size { size <<= 1 }
         slots.deallocate()
         slots = .allocate(capacity: size)
-        slots.initialize(repeating: -1, count: size)
+        slots.initialize(repeating: 0, count: size)
         slotCount = size
         let mask = size - 1
         for g in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes.base[g]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(g)
+            let h = hashes.base[g]
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Self.slotValue(h, g)
         }
+    }
+
+    /// A slot word: hash tag in the high half, group number + 1 in the low half.
+    @inline(__always) static func slotValue(_ hash: UInt64, _ group: Int) -> UInt64 {
+        (hash & 0xFFFF_FFFF_0000_0000) | UInt64(group + 1)
     }
 
     /// Finds or adds the group of every row. Rows with `skip[i]` true get -1.
@@ -131,11 +138,12 @@ final class KeyTable {
                             let h = keyHashes[i]
                             var slot = Int(truncatingIfNeeded: h) & mask
                             let row = keyWords.baseAddress! + i * w
+                            let tag = h & 0xFFFF_FFFF_0000_0000
                             while true {
-                                let g = Int(slots[slot])
-                                if g < 0 {
+                                let entry = slots[slot]
+                                if entry == 0 {
                                     if insert {
-                                        slots[slot] = Int32(count)
+                                        slots[slot] = Self.slotValue(h, count)
                                         (groupHashes + count).initialize(to: h)
                                         (groupWords + count * w).initialize(from: row, count: w)
                                         newGroupRows.append(Int32(i))
@@ -144,7 +152,8 @@ final class KeyTable {
                                     }
                                     break
                                 }
-                                if groupHashes[g] == h {
+                                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                                    let g = Int(entry & 0xFFFF_FFFF) - 1
                                     let stored = groupWords + g * w
                                     var equal = true
                                     for k in 0..<w where stored[k] != row[k] {
@@ -185,11 +194,12 @@ final class KeyTable {
                                 var slot = Int(truncatingIfNeeded: h) & mask
                                 let start = keyOffsets[i], length = keyOffsets[i + 1] - start
                                 let row = keyBytes.baseAddress! + start
+                                let tag = h & 0xFFFF_FFFF_0000_0000
                                 while true {
-                                    let g = Int(slots[slot])
-                                    if g < 0 {
+                                    let entry = slots[slot]
+                                    if entry == 0 {
                                         if insert {
-                                            slots[slot] = Int32(count)
+                                            slots[slot] = Self.slotValue(h, count)
                                             (groupHashes + count).initialize(to: h)
                                             if length > 0 { UnsafeMutableRawPointer(groupBytes + used).copyMemory(from: row, byteCount: length) }
                                             used += length
@@ -200,7 +210,8 @@ final class KeyTable {
                                         }
                                         break
                                     }
-                                    if groupHashes[g] == h {
+                                    if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                                        let g = Int(entry & 0xFFFF_FFFF) - 1
                                         let gs = groupOffsets[g], ge = groupOffsets[g + 1]
                                         if ge - gs == length && (length == 0 || memcmp(groupBytes + gs, row, length) == 0) {
                                             out[i] = Int32(g)

@@ -180,6 +180,7 @@ public final class ExpressionEvaluator {
 
     private func caseWhen(_ conditions: [Expr], _ results: [Expr], _ otherwise: Expr?, _ type: DataType, _ batch: RecordBatch) throws -> Column {
         let n = batch.rowCount
+        if n == 0 { return Column.empty(type) }
         var remaining = [Bool](repeating: true, count: n)
         var remainingCount = n
         var pieces: [Column] = []

@@ -324,6 +324,6 @@ enum WindowFunctions {
             try accumulator.update([Int32](repeating: 0, count: rows.count), args.first?.take(rows), include: nil)
             pieces.append(try accumulator.finish())
         }
-        return Column.concatenate(pieces)
+        return pieces.isEmpty ? Column.empty(call.type) : Column.concatenate(pieces)
     }
 }

@@ -174,8 +174,21 @@ public final class ExpressionEvaluator {
 
     /// Evaluates `expr` only on the rows where `mask` is true; returns the values for those rows.
     private func evaluateOn(_ expr: Expr, _ batch: RecordBatch, _ mask: [Bool], _ count: Int) throws -> Column {
-        if count == batch.rowCount { return try column(expr, batch) }
-        return try column(expr, batch.filter(mask))
+        try column(expr, subBatch(batch, mask, count, for: expr))
+    }
+
+    /// The rows of `batch` where `mask` is true, gathering only the columns `expr` reads (the
+    /// others become cheap placeholders) — CASE branches and COALESCE fallbacks touch few columns.
+    private func subBatch(_ batch: RecordBatch, _ mask: [Bool], _ count: Int, for expr: Expr) -> RecordBatch {
+        if count == batch.rowCount { return batch }
+        let used = Set(expr.columns.compactMap { layout[$0.id] })
+        if used.isEmpty { return RecordBatch(schema: Schema([]), columns: [], rowCount: count) }
+        var indices: [Int32] = []
+        indices.reserveCapacity(count)
+        for (i, keep) in mask.enumerated() where keep { indices.append(Int32(i)) }
+        let placeholder = Column(type: .boolean, storage: .bool([Bool](repeating: false, count: count)))
+        let columns = batch.columns.enumerated().map { used.contains($0.offset) ? $0.element.take(indices) : placeholder }
+        return RecordBatch(schema: batch.schema, columns: columns, rowCount: count)
     }
 
     private func caseWhen(_ conditions: [Expr], _ results: [Expr], _ otherwise: Expr?, _ type: DataType, _ batch: RecordBatch) throws -> Column {
@@ -187,7 +200,7 @@ public final class ExpressionEvaluator {
         var source = [Int32](repeating: -1, count: n)  // position in the concatenated pieces
         var offset: Int32 = 0
         for (condition, result) in zip(conditions, results) where remainingCount > 0 {
-            let active = remainingCount == n ? batch : batch.filter(remaining)
+            let active = subBatch(batch, remaining, remainingCount, for: condition)
             let chosen = try selection(condition, active)
             // Map the active rows back to batch rows.
             var rows: [Int] = []

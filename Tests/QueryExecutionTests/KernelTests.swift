@@ -145,3 +145,21 @@ import Testing
         #expect(newRows == [0, 1, 2])
     }
 }
+
+@Suite struct SingleStringKeyTests {
+    @Test func nullSlotsWithBytesStillGroupTogether() {
+        // Row 1 and 3 are NULL but their slots hold bytes ("zz", "q"), as some readers leave them.
+        let data = Array("a".utf8) + Array("zz".utf8) + Array("".utf8) + Array("q".utf8) + Array("a".utf8)
+        let offsets: [Int32] = [0, 1, 3, 3, 4, 5]
+        let column = Column(type: .string, storage: .bytes(offsets: offsets, data: data), validity: [true, false, true, false, true])
+        let keys = KeyEncoder.encode([column], count: 5)
+        let table = KeyTable(capacity: 1)
+        var newRows: [Int32] = []
+        let groups = table.groups(keys, insert: true, newGroupRows: &newRows)
+        // "a", NULL, "", NULL, "a": NULL is its own group, distinct from the empty string.
+        #expect(groups == [0, 1, 2, 1, 0])
+        var none: [Int32] = []
+        let probe = Column(type: .string, storage: .bytes(offsets: [0, 0, 1], data: Array("a".utf8)), validity: [false, true])
+        #expect(table.groups(KeyEncoder.encode([probe], count: 2), insert: false, newGroupRows: &none) == [1, 0])
+    }
+}

@@ -20,6 +20,9 @@ struct EncodedKeys {
     /// Variable-width encoding (when `wordsPerRow == 0`).
     let bytes: [UInt8]
     let offsets: [Int]
+    /// Whether rows flagged in `nullRows` compare equal to each other whatever their bytes (the
+    /// single-string encoding uses the column's own buffers, whose null slots hold anything).
+    var nullsBySlot = false
 }
 
 enum KeyEncoder {
@@ -76,6 +79,9 @@ enum KeyEncoder {
         if columns.allSatisfy(isFixed) {
             return encodeFixed(columns, count: n, nullRows: nullRows)
         }
+        if columns.count == 1, case .bytes(let offsets, let data) = columns[0].storage {
+            return encodeSingleBytes(offsets: offsets, data: data, count: n, nullRows: nullRows)
+        }
         return encodeBytes(columns, count: n, nullRows: nullRows)
     }
 
@@ -121,6 +127,32 @@ enum KeyEncoder {
         }
         for i in 0..<n { hashes[i] = finish(hashes[i]) }
         return EncodedKeys(count: n, hashes: hashes, nullRows: nullRows, words: words, wordsPerRow: w, bytes: [], offsets: [])
+    }
+
+    /// One string key: the column's bytes are the key, without copying them. NULL rows hash to a
+    /// constant and match each other by their null flag (see `nullsBySlot`).
+    private static func encodeSingleBytes(offsets: [Int32], data: [UInt8], count n: Int, nullRows: [Bool]?) -> EncodedKeys {
+        var wide = [Int](repeating: 0, count: n + 1)
+        var hashes = [UInt64](repeating: 0, count: n)
+        offsets.withUnsafeBufferPointer { o in
+            wide.withUnsafeMutableBufferPointer { w in
+                for i in 0...n { w[i] = Int(o[i]) }
+            }
+            data.withUnsafeBytes { d in
+                hashes.withUnsafeMutableBufferPointer { h in
+                    for i in 0..<n {
+                        if let nullRows, nullRows[i] {
+                            h[i] = 0x6E75_6C6C_6B65_7921
+                        } else {
+                            h[i] = hashBytes(UnsafeRawBufferPointer(rebasing: d[Int(o[i])..<Int(o[i + 1])]))
+                        }
+                    }
+                }
+            }
+        }
+        var keys = EncodedKeys(count: n, hashes: hashes, nullRows: nullRows, words: [], wordsPerRow: 0, bytes: data, offsets: wide)
+        keys.nullsBySlot = true
+        return keys
     }
 
     private static func encodeBytes(_ columns: [Column], count n: Int, nullRows: [Bool]?) -> EncodedKeys {

@@ -62,6 +62,8 @@ final class KeyTable {
     private var wordsPerRow = -1
     private var bytes = RawBuffer<UInt8>(capacity: 1024)
     private var offsets = RawBuffer<Int>(capacity: 256)
+    /// Per group (bytes layout): 1 when the key is NULL (single-string encoding).
+    private var nullGroups = RawBuffer<UInt8>(capacity: 256)
 
     init(capacity: Int = 1024) {
         var size = 16
@@ -78,6 +80,7 @@ final class KeyTable {
         words.free()
         bytes.free()
         offsets.free()
+        nullGroups.free()
     }
 
     /// Approximate bytes held, for memory accounting.
@@ -179,7 +182,10 @@ final class KeyTable {
             if insert {
                 bytes.reserve(keys.bytes.count)
                 offsets.reserve(n)
+                nullGroups.reserve(n)
             }
+            let nullRows = keys.nullRows
+            let nullsBySlot = keys.nullsBySlot
             keys.bytes.withUnsafeBytes { keyBytes in
                 keys.hashes.withUnsafeBufferPointer { keyHashes in
                     keys.offsets.withUnsafeBufferPointer { keyOffsets in
@@ -187,12 +193,14 @@ final class KeyTable {
                             let groupHashes = hashes.base
                             let groupBytes = bytes.base
                             let groupOffsets = offsets.base
+                            let groupNulls = nullGroups.base
                             var used = bytes.count
                             for i in 0..<n {
                                 if let skip, skip[i] { continue }
                                 let h = keyHashes[i]
                                 var slot = Int(truncatingIfNeeded: h) & mask
-                                let start = keyOffsets[i], length = keyOffsets[i + 1] - start
+                                let rowIsNull: UInt8 = nullsBySlot && (nullRows?[i] ?? false) ? 1 : 0
+                                let start = keyOffsets[i], length = rowIsNull == 1 ? 0 : keyOffsets[i + 1] - start
                                 let row = keyBytes.baseAddress! + start
                                 let tag = h & 0xFFFF_FFFF_0000_0000
                                 while true {
@@ -204,6 +212,7 @@ final class KeyTable {
                                             if length > 0 { UnsafeMutableRawPointer(groupBytes + used).copyMemory(from: row, byteCount: length) }
                                             used += length
                                             (groupOffsets + count + 1).initialize(to: used)
+                                            (groupNulls + count).initialize(to: rowIsNull)
                                             newGroupRows.append(Int32(i))
                                             out[i] = Int32(count)
                                             count += 1
@@ -213,7 +222,7 @@ final class KeyTable {
                                     if entry & 0xFFFF_FFFF_0000_0000 == tag {
                                         let g = Int(entry & 0xFFFF_FFFF) - 1
                                         let gs = groupOffsets[g], ge = groupOffsets[g + 1]
-                                        if ge - gs == length && (length == 0 || memcmp(groupBytes + gs, row, length) == 0) {
+                                        if groupNulls[g] == rowIsNull && ge - gs == length && (length == 0 || memcmp(groupBytes + gs, row, length) == 0) {
                                             out[i] = Int32(g)
                                             break
                                         }
@@ -228,6 +237,7 @@ final class KeyTable {
             if insert {
                 hashes.setCount(count)
                 offsets.setCount(count + 1)
+                nullGroups.setCount(count)
                 bytes.setCount(offsets.base[count])
             }
         }

@@ -3,19 +3,48 @@ import Foundation
 import QueryPlanner
 import TarnCore
 
-/// DISTINCT aggregates (and approx_distinct, computed exactly): collects distinct
-/// (group, value) pairs in a hash table and feeds them to the base accumulator at the end, so
-/// partial tables from parallel workers merge without double counting.
+/// DISTINCT aggregates (and approx_distinct, computed exactly): numbers each distinct value once
+/// in a value table, keeps the distinct (group, value number) pairs in a second table of two
+/// integers, and feeds the distinct values to the base accumulator at the end — so strings are
+/// hashed and copied once per distinct value, and partial tables from parallel workers merge
+/// without double counting.
 final class DistinctAccumulator: Accumulator {
     let base: any Accumulator
-    let table = KeyTable()
-    var pairGroups: [Int32] = []
-    var values: [Column] = []
-    var groupCount = 0
+    private let values = KeyTable()
+    private var valueChunks: [Column] = []
+    private var valueBytes = 0
+    private let pairs = KeyTable()
+    private var pairGroups: [Int32] = []
+    private var pairValues: [Int32] = []
+    private var groupCount = 0
 
     init(base: any Accumulator) { self.base = base }
 
     func resize(_ groups: Int) { groupCount = max(groupCount, groups) }
+
+    /// Value numbers of `input`'s rows, adding unseen values.
+    private func number(_ input: Column) -> [Int32] {
+        var newRows: [Int32] = []
+        let ids = values.groups(KeyEncoder.encode([input], count: input.count), insert: true, newGroupRows: &newRows)
+        if !newRows.isEmpty {
+            let chunk = input.take(newRows)
+            valueBytes += ColumnSize.bytes(chunk)
+            valueChunks.append(chunk)
+        }
+        return ids
+    }
+
+    private func addPairs(_ groupIDs: [Int32], _ valueIDs: [Int32]) {
+        let keys = KeyEncoder.encode(
+            [Column(type: .int64, storage: .int64(groupIDs.map { Int64($0) })), Column(type: .int64, storage: .int64(valueIDs.map { Int64($0) }))],
+            count: groupIDs.count)
+        var newRows: [Int32] = []
+        _ = pairs.groups(keys, insert: true, newGroupRows: &newRows)
+        for row in newRows {
+            pairGroups.append(groupIDs[Int(row)])
+            pairValues.append(valueIDs[Int(row)])
+        }
+    }
 
     func update(_ groupIDs: [Int32], _ input: Column?, include: [Bool]?) throws {
         guard var input else { return }
@@ -26,29 +55,24 @@ final class DistinctAccumulator: Accumulator {
             input = input.take(indices)
             ids = indices.map { groupIDs[Int($0)] }
         }
-        let groupColumn = Column(type: .int64, storage: .int64(ids.map { Int64($0) }))
-        let keys = KeyEncoder.encode([groupColumn, input], count: ids.count)
-        var newRows: [Int32] = []
-        _ = table.groups(keys, insert: true, newGroupRows: &newRows)
-        if newRows.isEmpty { return }
-        for row in newRows { pairGroups.append(ids[Int(row)]) }
-        values.append(input.take(newRows))
+        addPairs(ids, number(input))
     }
 
     func merge(_ other: any Accumulator, _ mapping: [Int32]) throws {
         let o = other as! DistinctAccumulator
-        guard !o.values.isEmpty else { return }
-        let otherValues = Column.concatenate(o.values)
-        try update(o.pairGroups.map { mapping[Int($0)] }, otherValues, include: nil)
+        guard !o.valueChunks.isEmpty else { return }
+        // Their value numbers → ours (adding their values), their groups → ours.
+        let renumbered = number(Column.concatenate(o.valueChunks))
+        addPairs(o.pairGroups.map { mapping[Int($0)] }, o.pairValues.map { renumbered[Int($0)] })
     }
 
     func finish() throws -> Column {
         base.resize(groupCount)
-        if !values.isEmpty {
-            try base.update(pairGroups, Column.concatenate(values), include: nil)
+        if !pairGroups.isEmpty {
+            try base.update(pairGroups, Column.concatenate(valueChunks).take(pairValues), include: nil)
         }
         return try base.finish()
     }
 
-    var memoryBytes: Int { table.memoryBytes + values.reduce(0) { $0 + ColumnSize.bytes($1) } + pairGroups.count * 4 }
+    var memoryBytes: Int { values.memoryBytes + pairs.memoryBytes + valueBytes + pairGroups.count * 8 }
 }

@@ -115,6 +115,7 @@ public final class QueryEngine: Sendable {
     private func runCollecting(_ plan: LogicalPlan, names: [String], start: UInt64) throws -> (QueryResult, [[Int]: [OperatorStats]]) {
         let budget = MemoryBudget(limit: options.memoryLimit)
         let planner = PhysicalPlanner(budget: budget, parallelism: options.parallelism)
+        defer { planner.cancelAll() }
         let root = try planner.build(plan)
         let schema = Schema(zip(names, plan.outputs).map { Field($0, $1.type) })
         var batches: [RecordBatch] = []

@@ -16,6 +16,8 @@ final class PhysicalPlanner {
     private(set) var scans: [SplitQueue] = []
     /// Operator statistics by plan path (several when a node runs in parallel).
     private(set) var stats: [[Int]: [OperatorStats]] = [:]
+    /// Parallel pipelines, cancelled when the query ends.
+    private(set) var pipelines: [ParallelPipelineOperator] = []
 
     init(budget: MemoryBudget, parallelism: Int) {
         self.budget = budget
@@ -27,7 +29,20 @@ final class PhysicalPlanner {
         return op
     }
 
+    /// Stops every parallel pipeline (the query has all the rows it needs, or failed).
+    func cancelAll() {
+        for pipeline in pipelines { pipeline.cancel() }
+    }
+
     func build(_ plan: LogicalPlan, path: [Int] = []) throws -> any Operator {
+        // A row-wise chain over a scan runs as parallel pipelines when it has splits to share.
+        if parallelism > 1, let chain = try parallelChain(plan, path: path) {
+            let count = min(parallelism, chain.queue.count)
+            if count <= 1 { return try chain.make() }
+            let pipeline = ParallelPipelineOperator(workers: try (0..<count).map { _ in try chain.make() })
+            pipelines.append(pipeline)
+            return register(pipeline, path + [-1])
+        }
         switch plan {
         case .scan(let n):
             let queue = try scanQueue(n)
@@ -39,8 +54,12 @@ final class PhysicalPlanner {
         case .project(let n):
             return register(ProjectOperator(input: try build(n.input, path: path + [0]), items: n.items), path)
         case .aggregate(let n):
-            if parallelism > 1, let chain = try parallelChain(n.input, path: path + [0]), chain.queue.count >= 2 {
-                let workers = try (0..<min(parallelism, chain.queue.count)).map { _ in try chain.make() }
+            if parallelism > 1, let chain = try parallelChain(n.input, path: path + [0]) {
+                let count = min(parallelism, chain.queue.count)
+                if count <= 1 {
+                    return register(try HashAggregateOperator(input: try chain.make(), node: n, budget: budget), path)
+                }
+                let workers = try (0..<count).map { _ in try chain.make() }
                 return register(try HashAggregateOperator(workers: workers, node: n, budget: budget), path)
             }
             return register(try HashAggregateOperator(input: try build(n.input, path: path + [0]), node: n, budget: budget), path)

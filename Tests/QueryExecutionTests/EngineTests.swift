@@ -198,3 +198,31 @@ func generatedTable(rows: Int, batchRows: Int = 1000, groups: Int = 10) -> InMem
         #expect(result.statistics.filesSkipped == 28)
     }
 }
+
+@Suite struct DiagnosticsTests {
+    @Test func binderErrorsRenderWithACaret() throws {
+        let engine = QueryEngine(catalog: try FixtureTables.catalog())
+        let sql = "SELECT order_id,\n       frobnicate(qty)\nFROM orders"
+        do {
+            _ = try engine.execute(sql)
+            Issue.record("expected an error")
+        } catch let error as TarnError {
+            #expect(error.code == .semanticError)
+            #expect(SQLDiagnostics.render(error, sql: sql) == """
+                line 2:8: Function 'frobnicate' not registered
+                       frobnicate(qty)
+                       ^
+                """)
+        }
+    }
+
+    @Test func explainPrintsTheOptimizedPlan() throws {
+        let engine = QueryEngine(catalog: try FixtureTables.catalog())
+        let result = try engine.execute("EXPLAIN SELECT customer, sum(qty) FROM orders WHERE region = 'east' GROUP BY customer ORDER BY 2 DESC LIMIT 2")
+        let lines = result.textRows.map { $0[0] }
+        #expect(lines.first?.hasPrefix("- Limit 2") == true)
+        #expect(lines.contains { $0.contains("Sort [") && $0.contains("top=2") })
+        #expect(lines.contains { $0.contains("Aggregate keys=[") })
+        #expect(lines.contains { $0.contains("Scan[orders]") && $0.contains("filters=[(region#") })
+    }
+}

@@ -78,17 +78,16 @@ enum MathKernels {
         }
     }
 
+    /// greatest / least: the best argument per row (compared by the compare kernel), NULL when
+    /// any argument is NULL (Trino).
     static func extreme(_ args: [Column], greatest: Bool, type: DataType, validity: [Bool]?, count n: Int) throws -> Column {
+        let all = Column.concatenate(args)
         var chosen = [Int](repeating: 0, count: n)
-        for k in 1..<args.count {
-            let better: [Bool]
-            // Compare candidate k with the best so far row by row through the compare kernel.
-            let best = Column.concatenate(args).take(chosen.enumerated().map { Int32($0.element * n + $0.offset) })
-            let cmp = try CompareKernels.compareColumns(greatest ? .greater : .less, args[k], best)
-            better = cmp.boolValues
+        for k in 1..<max(1, args.count) {
+            let best = all.take(chosen.enumerated().map { Int32($0.element * n + $0.offset) })
+            let better = try CompareKernels.compareColumns(greatest ? .greater : .less, args[k], best).boolValues
             for i in 0..<n where better[i] { chosen[i] = k }
         }
-        let all = Column.concatenate(args)
         let result = all.take(chosen.enumerated().map { Int32($0.element * n + $0.offset) })
         return Column(type: type, storage: result.storage, validity: validity)
     }

@@ -197,9 +197,6 @@ extension Binder {
             scope = current.parent
             depth += 1
         }
-        if key.count > 1 && !context.scope.hasQualifier(Array(key.dropLast())) && context.scope.parent == nil {
-            throw semanticError(location, "Column '\(parts.map(\.name).joined(separator: "."))' cannot be resolved")
-        }
         throw semanticError(location, "Column '\(parts.map(\.name).joined(separator: "."))' cannot be resolved")
     }
 

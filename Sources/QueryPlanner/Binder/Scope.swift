@@ -37,11 +37,6 @@ final class Scope {
             return column.qualifier.count >= qualifier.count && Array(column.qualifier.suffix(qualifier.count)) == qualifier
         }
     }
-
-    /// Whether some column has this qualifier (to tell `t.x` "column not found" from a struct access).
-    func hasQualifier(_ qualifier: [String]) -> Bool {
-        columns.contains { $0.qualifier.count >= qualifier.count && Array($0.qualifier.suffix(qualifier.count)) == qualifier }
-    }
 }
 
 /// A CTE visible by name: re-bound at each reference so each use has its own column ids.

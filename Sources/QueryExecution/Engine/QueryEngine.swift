@@ -77,7 +77,8 @@ public final class QueryEngine: Sendable {
                     guard let list = stats[path], !list.isEmpty else { return nil }
                     let rows = list.reduce(0) { $0 + $1.rows }
                     let nanos = list.reduce(UInt64(0)) { $0 + $1.nanoseconds }
-                    let notes = list.flatMap(\.notes)
+                    var notes: [String] = []
+                    for note in list.flatMap(\.notes) where !notes.contains(note) { notes.append(note) }
                     return "(rows=\(rows) time=\(String(format: "%.3f", Double(nanos) / 1e9))s\(list.count > 1 ? " workers=\(list.count)" : "")"
                         + (notes.isEmpty ? "" : " " + notes.joined(separator: " ")) + ")"
                 }

@@ -117,7 +117,9 @@ final class KeyTable {
     func groups(_ keys: EncodedKeys, insert: Bool, skip: [Bool]? = nil, newGroupRows: inout [Int32]) -> [Int32] {
         let n = keys.count
         var result = [Int32](repeating: -1, count: n)
-        if n == 0 { return result }
+        // Lookups in an empty table find nothing; returning early also keeps concurrent probes of
+        // a shared build side from ever writing to it.
+        if n == 0 || (!insert && count == 0) { return result }
         if insert {
             // Room for every row to be new: no rehash or reallocation inside the loop.
             ensureSlots(for: count + n)
@@ -126,7 +128,7 @@ final class KeyTable {
         let mask = slotCount - 1
         let slots = self.slots
         if keys.wordsPerRow > 0 {
-            if wordsPerRow < 0 { wordsPerRow = keys.wordsPerRow }
+            if insert && wordsPerRow < 0 { wordsPerRow = keys.wordsPerRow }
             // Programmer error: every batch of one table encodes the same key types.
             precondition(wordsPerRow == keys.wordsPerRow, "key layout changed between batches")
             let w = wordsPerRow

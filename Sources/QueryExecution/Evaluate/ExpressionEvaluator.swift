@@ -148,7 +148,7 @@ public final class ExpressionEvaluator {
             let compiled = try context.like(p, escape: escapeText)
             let column = input.column(count: n)
             let view = StringView(column)
-            let out = [Bool](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let out = n == 0 ? [] : [Bool](unsafeUninitializedCapacity: n) { buffer, initialized in
                 view.data.withUnsafeBytes { d in
                     for i in 0..<n { buffer[i] = compiled.matches(UnsafeRawBufferPointer(rebasing: d[view.range(i)])) }
                 }

@@ -108,7 +108,8 @@ enum ArithmeticKernels {
 
     static func floating(_ op: ArithmeticOperator, _ a: [Double], _ b: [Double], type: DataType, validity: [Bool]?) -> Column {
         let n = a.count
-        let out = [Double](unsafeUninitializedCapacity: n) { po, initialized in
+        // (Capacity 0 would write into the shared empty-array singleton: see Column+Take.)
+        let out = n == 0 ? [] : [Double](unsafeUninitializedCapacity: n) { po, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     switch op {

@@ -51,14 +51,17 @@ enum CompareKernels {
     }
 
     static func arrays<T: Comparable>(_ op: CompareOperator, _ a: [T], _ b: [T]) -> [Bool] {
-        [Bool](unsafeUninitializedCapacity: a.count) { out, initialized in
+        // (Capacity 0 would write into the shared empty-array singleton: see Column+Take.)
+        if a.isEmpty { return [] }
+        return [Bool](unsafeUninitializedCapacity: a.count) { out, initialized in
             a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in apply(op, pa, pb, out) } }
             initialized = a.count
         }
     }
 
     static func scalar<T: Comparable>(_ op: CompareOperator, _ a: [T], _ b: T) -> [Bool] {
-        [Bool](unsafeUninitializedCapacity: a.count) { out, initialized in
+        if a.isEmpty { return [] }
+        return [Bool](unsafeUninitializedCapacity: a.count) { out, initialized in
             a.withUnsafeBufferPointer { pa in applyScalar(op, pa, b, out) }
             initialized = a.count
         }
@@ -130,7 +133,7 @@ enum CompareKernels {
             default: throw TarnError(.internal, "string compared with \(v)")
             }
             let n = x.count
-            values = [Bool](unsafeUninitializedCapacity: n) { out, initialized in
+            values = n == 0 ? [] : [Bool](unsafeUninitializedCapacity: n) { out, initialized in
                 data.withUnsafeBytes { d in
                     needle.withUnsafeBytes { nb in
                         if op == .equal || op == .notEqual {

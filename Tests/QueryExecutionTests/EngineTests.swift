@@ -226,3 +226,13 @@ func generatedTable(rows: Int, batchRows: Int = 1000, groups: Int = 10) -> InMem
         #expect(lines.contains { $0.contains("Scan[orders]") && $0.contains("filters=[(region#") })
     }
 }
+
+@Suite struct HivePartitionPathTests {
+    @Test func readsKeyValueDirectories() {
+        let values = HivePartitionPath.values(in: "s3://lake/sales/year=2024/month=03/day=__HIVE_DEFAULT_PARTITION__/part=x%3Dy/file=1.parquet")
+        #expect(values.map(\.name) == ["year", "month", "day", "part"])
+        #expect(values.map(\.value) == ["2024", "03", nil, "x=y"])
+        #expect(HivePartitionPath.values(in: "/data/plain/file.csv").isEmpty)
+        #expect(HivePartitionPath.unescape("10%3A00%3a30%2") == "10:00:30%2")
+    }
+}

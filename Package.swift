@@ -36,6 +36,10 @@ var targets: [Target] = [
     .target(name: "Parquet", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
     .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
 
+    // Layer 4: the SQL engine core.
+    .target(name: "QueryPlanner", dependencies: ["TarnCore", "Columnar", "SQLParser"], swiftSettings: strict),
+    .target(name: "QueryExecution", dependencies: ["TarnCore", "Columnar", "SQLParser", "QueryPlanner"], swiftSettings: strict),
+
     // Layer 3: storage and access.
     .target(
         name: "Access",
@@ -70,12 +74,18 @@ var targets: [Target] = [
         exclude: ["Fixtures", "Peers"], swiftSettings: strict),
     .testTarget(
         name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
+    .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
+    .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "QueryExecutionTests",
+        dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
         dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "SQLParser", "QueryPlanner", "QueryExecution"],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 

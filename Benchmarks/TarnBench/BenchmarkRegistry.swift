@@ -8,5 +8,6 @@ enum BenchmarkRegistry {
         "textformats-json": textFormatsJSONBenchmark,
         "parquet-decode": parquetDecodeBenchmark,
         "parquet-convert": parquetConvertBenchmark,
+        "sql": sqlBenchmark,
     ]
 }

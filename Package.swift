@@ -74,6 +74,7 @@ var targets: [Target] = [
         exclude: ["Fixtures", "Peers"], swiftSettings: strict),
     .testTarget(
         name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
     .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
     .testTarget(
@@ -84,8 +85,9 @@ var targets: [Target] = [
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "SQLParser", "QueryPlanner", "QueryExecution"],
+        dependencies: [
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "SQLParser", "QueryPlanner", "QueryExecution",
+        ],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 

@@ -52,6 +52,7 @@ var targets: [Target] = [
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
+    .target(name: "Conversion", dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"], swiftSettings: strict),
 
     // Layer 6: the assembled lake.
     .target(
@@ -63,6 +64,9 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(
+        name: "ConversionTests", dependencies: ["Conversion", "Parquet", "TextFormats", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
+        swiftSettings: strict),
     .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(
@@ -120,7 +124,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

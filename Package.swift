@@ -52,6 +52,7 @@ var targets: [Target] = [
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
+    .target(name: "SampleData", dependencies: ["TarnCore"], swiftSettings: strict),
     .target(name: "Conversion", dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"], swiftSettings: strict),
 
     // Layer 6: the assembled lake.
@@ -67,6 +68,7 @@ var targets: [Target] = [
     .testTarget(
         name: "ConversionTests", dependencies: ["Conversion", "Parquet", "TextFormats", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
         swiftSettings: strict),
+    .testTarget(name: "SampleDataTests", dependencies: ["SampleData", "TextFormats", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(
@@ -124,7 +126,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

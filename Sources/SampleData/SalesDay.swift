@@ -27,21 +27,21 @@ struct SalesDay {
         let dayWeight = (weekday >= 5 ? 1.35 : 1.0) * (weekday == 4 ? 1.15 : 1.0)
         let lines = max(20, Int(10_000_000 * options.scale / 91 * dayWeight))
         // Orders, in time order, so order ids follow time as in gen_retail.py.
-        var orders: [(second: Int, store: Int)] = []
+        var orders: [(second: Int, store: Int, lines: Int)] = []
         var lineBudget = lines
         while lineBudget > 0 {
             let second = 8 * 3600 + Int(14 * 3600 * (random.unit() + random.unit()) / 2)
-            orders.append((second, random.pick(cumulative: world.storeCumulative)))
-            lineBudget -= 1 + Int(1.5 * random.unit())
+            let lineCount = min(random.geometric(0.4), 12, lineBudget)
+            orders.append((second, random.pick(cumulative: world.storeCumulative), lineCount))
+            lineBudget -= lineCount
         }
         orders.sort { $0.second < $1.second }
         var rowsByStore: [[String]] = Array(repeating: [], count: world.stores.count)
         var order = firstOrder
         let paymentCumulative = cumulative(RetailVocabulary.paymentWeights)
-        for (second, storeIndex) in orders {
+        for (second, storeIndex, lineCount) in orders {
             order += 1
             let store = world.stores[storeIndex]
-            let lineCount = min(random.geometric(0.4), 12)
             let customer = random.unit() < 0.25 ? "" : "C" + pad(random.int(1...world.customers), 7)
             let payment = RetailVocabulary.payments[random.pick(cumulative: paymentCumulative)]
             let soldAt = DayCalendar.timestamp(day: dayNumber, second: second)

@@ -6,6 +6,9 @@ enum BenchmarkRegistry {
         "access": accessBenchmark,
         "textformats-csv": textFormatsCSVBenchmark,
         "textformats-json": textFormatsJSONBenchmark,
+        "parquet-decode": parquetDecodeBenchmark,
+        "parquet-convert": parquetConvertBenchmark,
+        "sql": sqlBenchmark,
         "ingest": ingestBenchmark,
     ]
 }

@@ -155,3 +155,18 @@ def test_multipart_part_checksum_mismatch_on_complete(s3, bucket):
             "Parts": [{"PartNumber": 1, "ETag": result["ETag"], "ChecksumCRC32": crc32_b64(b"xyz")}]})
     with s3_error("BadDigest", 400):
         s3.upload_part(Bucket=bucket, Key="mismatch", UploadId=upload_id, PartNumber=2, Body=b"abc", ChecksumCRC32=crc32_b64(b"abd"))
+
+
+def test_part_checksum_verified_without_upload_algorithm(server, s3, bucket):
+    # Regression: a part's x-amz-checksum-* value was ignored when CreateMultipartUpload named no algorithm.
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="plain")["UploadId"]
+    url = f"{server.endpoint}/{bucket}/plain?partNumber=1&uploadId={upload_id}"
+    headers = sign_v4("PUT", url, {"x-amz-checksum-crc32": crc32_b64(b"other")}, b"data")
+    assert_error(raw_request("PUT", url, headers, b"data"), 400, "BadDigest")
+    headers = sign_v4("PUT", url, {"x-amz-checksum-crc32": crc32_b64(b"data")}, b"data")
+    response = raw_request("PUT", url, headers, b"data")
+    assert response.status_code == 200 and response.headers["x-amz-checksum-crc32"] == crc32_b64(b"data")
+    # A part naming another algorithm than the upload's is refused.
+    sha_upload = s3.create_multipart_upload(Bucket=bucket, Key="sha", ChecksumAlgorithm="SHA256")["UploadId"]
+    with s3_error("InvalidRequest", 400):
+        s3.upload_part(Bucket=bucket, Key="sha", UploadId=sha_upload, PartNumber=1, Body=b"x", ChecksumAlgorithm="CRC32")

@@ -50,6 +50,9 @@ def test_multipart_round_trip_and_etag(s3, bucket):
     # S3 answers 416 InvalidPartNumber for a part the object does not have.
     with s3_error("InvalidPartNumber", 416):
         s3.get_object(Bucket=bucket, Key="mp/object", PartNumber=4)
+    # A part is a range itself: both together are refused.
+    with s3_error("InvalidRequest", 400):
+        s3.get_object(Bucket=bucket, Key="mp/object", PartNumber=1, Range="bytes=0-1")
     # A range across the part boundary reads through both blobs.
     boundary = s3.get_object(Bucket=bucket, Key="mp/object", Range=f"bytes={5 * MiB - 10}-{5 * MiB + 9}")["Body"].read()
     assert boundary == whole[5 * MiB - 10:5 * MiB + 10]

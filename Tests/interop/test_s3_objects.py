@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from s3support import assert_error, pattern_bytes, s3_error, signed_request
+from s3support import assert_error, pattern_bytes, raw_request, s3_error, sign_v4, signed_request
 
 
 def etag_of(data):
@@ -250,6 +250,30 @@ def test_delete_objects_malformed(server, bucket):
     doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Delete><Object><Key>&a;</Key></Object></Delete>'
     doctype_md5 = base64.b64encode(hashlib.md5(doctype).digest()).decode()
     assert_error(signed_request("POST", url, headers={"Content-MD5": doctype_md5}, body=doctype), 400, "MalformedXML")
+
+
+def test_buffered_bodies_are_covered_by_the_signature(server, s3, bucket):
+    # Regression: XML bodies (DeleteObjects, tagging, CompleteMultipartUpload) used to be parsed
+    # without checking x-amz-content-sha256, so a body could be swapped under a valid signature.
+    import base64
+    s3.put_object(Bucket=bucket, Key="keep", Body=b"k")
+    signed_body = b"<Delete><Object><Key>other</Key></Object></Delete>"
+    swapped = b"<Delete><Object><Key>keep</Key></Object></Delete>"
+    url = f"{server.endpoint}/{bucket}?delete"
+    headers = sign_v4("POST", url, {"Content-MD5": base64.b64encode(hashlib.md5(swapped).digest()).decode()}, signed_body)
+    assert_error(raw_request("POST", url, headers, swapped), 400, "XAmzContentSHA256Mismatch")
+    tagging = b"<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>"
+    tag_url = f"{server.endpoint}/{bucket}/keep?tagging"
+    headers = sign_v4("PUT", tag_url, body=tagging)
+    assert_error(raw_request("PUT", tag_url, headers, tagging.replace(b">b<", b">c<")), 400, "XAmzContentSHA256Mismatch")
+    # A wrong x-amz-checksum-* header on a buffered body is BadDigest, as for objects.
+    from s3support import crc32_b64
+    headers = sign_v4("POST", url, {"x-amz-checksum-crc32": crc32_b64(b"something else")}, swapped)
+    assert_error(raw_request("POST", url, headers, swapped), 400, "BadDigest")
+    assert s3.get_object(Bucket=bucket, Key="keep")["Body"].read() == b"k"
+    assert s3.get_object_tagging(Bucket=bucket, Key="keep")["TagSet"] == []
+    # boto3's own DeleteObjects (a CRC32 checksum header) still works.
+    assert [d["Key"] for d in s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "keep"}]})["Deleted"]] == ["keep"]
 
 
 def test_content_md5(s3, bucket):

@@ -57,14 +57,10 @@ struct S3Call: Sendable {
         return number
     }
 
-    /// Reads the whole (small) body, refusing more than `limit` bytes.
+    /// Reads the whole (small) body, refusing more than `limit` bytes, verified against the
+    /// request's signature and checksums (see `BodyReceiver.collect`).
     mutating func collectBody(limit: Int) async throws -> [UInt8] {
-        do {
-            let buffer = try await request.collectBody(upTo: limit)
-            return Array(buffer.readableBytesView)
-        } catch {
-            throw TarnError(.malformedXML, "The request body is larger than \(limit) bytes or could not be read.")
-        }
+        try await BodyReceiver.collect(&self, limit: limit)
     }
 
     /// Parses the query string of a raw request target.

@@ -17,7 +17,8 @@ enum S3ErrorMapping {
             .forbidden
         case "PreconditionFailed": .preconditionFailed
         case "NotModified": .notModified
-        case "InvalidRange": .rangeNotSatisfiable
+        // GET ?partNumber=N beyond the object's part count is "not satisfiable", like a range.
+        case "InvalidRange", "InvalidPartNumber": .rangeNotSatisfiable
         case "MethodNotAllowed": .methodNotAllowed
         case "MissingContentLength": .lengthRequired
         case "NotImplemented", "Unsupported": .notImplemented

@@ -65,7 +65,7 @@ var targets: [Target] = [
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"],
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 

@@ -3,5 +3,6 @@ enum BenchmarkRegistry {
     /// Name → function taking the remaining command-line arguments.
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
+        "s3load": s3LoadBenchmark,
     ]
 }

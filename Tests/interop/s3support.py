@@ -294,5 +294,21 @@ def blob_files(data_dir):
     return found
 
 
+def small_blob_ids(data_dir):
+    """Ids of the small blobs kept in the metadata database (read-only; fine while the server runs)."""
+    import sqlite3
+    path = os.path.join(data_dir, "storage", "meta", "objects.db")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        return [row[0] for row in connection.execute("SELECT id FROM small_blobs")]
+    finally:
+        connection.close()
+
+
+def stored_blob_count(data_dir):
+    """Blobs stored in any form: files plus small-blob rows."""
+    return len(blob_files(data_dir)) + len(small_blob_ids(data_dir))
+
+
 def url_path(url):
     return urlsplit(url).path

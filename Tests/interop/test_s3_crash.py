@@ -4,8 +4,9 @@ bytes to multi-MiB), restart on the same directory, and check that
   * every acknowledged object reads back byte-exact (a ledger of key -> SHA-256 of what was sent),
   * nothing is listed that cannot be read in full, and whatever in-flight write became visible is
     exactly what was sent (never torn),
-  * orphaned blobs from interrupted writes are collected: the blob files settle to exactly the
-    ones listed objects and pending multipart parts reference.
+  * orphaned blobs from interrupted writes are collected: the stored blobs (files, and small-blob
+    rows in the metadata database) settle to exactly the ones listed objects and pending multipart
+    parts reference.
 """
 import hashlib
 import random
@@ -17,7 +18,7 @@ import pytest
 import urllib3
 
 from conftest import make_s3_client
-from s3support import blob_files
+from s3support import stored_blob_count
 
 MiB = 1024 * 1024
 SIZES = [0, 1, 100, 4096, 65_536, 300_000, MiB, 3 * MiB + 17, 9 * MiB]
@@ -99,7 +100,7 @@ def expected_blob_count(s3, bucket):
 def wait_for_blob_count(data_dir, expected, timeout=60):
     deadline = time.time() + timeout
     while True:
-        found = len(blob_files(data_dir))
+        found = stored_blob_count(data_dir)
         if found == expected or time.time() > deadline:
             return found
         time.sleep(0.2)
@@ -124,7 +125,7 @@ def test_kill_9_during_concurrent_puts(start_server, tmp_path):
         stop.set()
         [t.join(timeout=60) for t in threads]
         assert len(ledger.acknowledged) > acknowledged_before, f"round {round_number}: no writes were acknowledged"
-        blobs_after_crash = len(blob_files(data))
+        blobs_after_crash = stored_blob_count(data)
 
         server = start_server(data_dir=data)
         s3 = make_s3_client(server.endpoint)
@@ -142,7 +143,7 @@ def test_kill_9_during_concurrent_puts(start_server, tmp_path):
         # 3. Orphaned blobs of interrupted writes are collected by start-up recovery.
         expected = expected_blob_count(s3, "crash")
         found = wait_for_blob_count(data, expected)
-        assert found == expected, f"round {round_number}: {found} blob files on disk, {expected} referenced"
+        assert found == expected, f"round {round_number}: {found} blobs stored, {expected} referenced"
         orphans_collected += blobs_after_crash - expected
         print(f"round {round_number}: {len(ledger.acknowledged)} acknowledged, {len(listed)} listed, {expected} blobs, "
               f"{blobs_after_crash - expected} orphans collected")

@@ -76,9 +76,11 @@ struct S3Call: Sendable {
         return result
     }
 
+    /// Form-decodes a query name or value (`+` is a space, `%XX` a byte), as the authenticator
+    /// does. Byte-level: presigned URLs carry long queries, and Foundation's string replacement
+    /// cost more than the whole signature check.
     static func decodeQueryComponent(_ text: Substring) -> String {
-        let plusFree = text.replacingOccurrences(of: "+", with: " ")
-        return (try? S3Address.decode(plusFree)) ?? String(text)
+        PercentEncoding.decode(text, plusAsSpace: true)
     }
 }
 

@@ -2,6 +2,7 @@ import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Storage
 import TarnCore
 
@@ -18,6 +19,8 @@ struct S3Call: Sendable {
     let requestID: String
     /// Who signed the request and what remains to be verified about its body.
     let authentication: Authentication
+    /// The connection's event loop, when known (see `ObjectBody.make`).
+    var eventLoop: (any EventLoop)?
 
     /// The HTTP method.
     var method: HTTPRequest.Method { request.method }

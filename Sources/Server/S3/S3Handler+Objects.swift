@@ -86,7 +86,7 @@ extension S3Handler {
         let length = range.upperBound - range.lowerBound
         headers[.contentLength] = String(length)
         if call.method == .head { return Response(status: status, headers: headers) }
-        return Response(status: status, headers: headers, body: ObjectBody.make(reader: reader, range: range))
+        return Response(status: status, headers: headers, body: try ObjectBody.make(reader: reader, range: range, pacing: call.eventLoop))
     }
 
     static let responseOverrides: [(String, HTTPField.Name)] = [

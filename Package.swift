@@ -36,6 +36,10 @@ var targets: [Target] = [
     .target(name: "Parquet", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
     .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
 
+    // Layer 4: the SQL engine core.
+    .target(name: "QueryPlanner", dependencies: ["TarnCore", "Columnar", "SQLParser"], swiftSettings: strict),
+    .target(name: "QueryExecution", dependencies: ["TarnCore", "Columnar", "SQLParser", "QueryPlanner"], swiftSettings: strict),
+
     // Layer 3: storage and access.
     .target(
         name: "Access",
@@ -47,6 +51,9 @@ var targets: [Target] = [
         dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
+    .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
+    .target(name: "Conversion", dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"], swiftSettings: strict),
+
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
@@ -57,15 +64,34 @@ var targets: [Target] = [
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(
+        name: "ConversionTests", dependencies: ["Conversion", "Parquet", "TextFormats", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
+        swiftSettings: strict),
+    .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
+        exclude: ["Fixtures", "Peers"], swiftSettings: strict),
+    .testTarget(
+        name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
+    .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "QueryExecutionTests",
+        dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
+        dependencies: [
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "SQLParser", "QueryPlanner", "QueryExecution",
+        ],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 
@@ -98,7 +124,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,6 +3,12 @@ enum BenchmarkRegistry {
     /// Name → function taking the remaining command-line arguments.
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
+        "access": accessBenchmark,
+        "textformats-csv": textFormatsCSVBenchmark,
+        "textformats-json": textFormatsJSONBenchmark,
+        "parquet-decode": parquetDecodeBenchmark,
+        "parquet-convert": parquetConvertBenchmark,
+        "sql": sqlBenchmark,
         "s3load": s3LoadBenchmark,
     ]
 }

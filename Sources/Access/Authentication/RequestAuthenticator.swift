@@ -47,22 +47,22 @@ public struct RequestAuthenticator: Sendable {
         let query = request.query
         let hasV4Query = query.contains("X-Amz-Algorithm") || query.contains("X-Amz-Signature") || query.contains("X-Amz-Credential")
         let hasV2Query = query.contains("AWSAccessKeyId") || query.contains("Signature")
-        if let authorization = request.headers["authorization"].map({ Substring($0).trimmingSpaces }).map(String.init) {
+        if let authorization = request.headers["authorization"].map({ $0[...].trimmingSpaces }) {
             if hasV4Query || hasV2Query {
                 throw TarnError(
                     .invalidArgument,
                     "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
-                    details: [.init("ArgumentName", "Authorization"), .init("ArgumentValue", authorization)])
+                    details: [.init("ArgumentName", "Authorization"), .init("ArgumentValue", String(authorization))])
             }
             if authorization.hasPrefix(SigV4.algorithm + " ") {
                 return try verifySigV4Header(request, authorization: authorization, expectedService: service, now: now)
             }
             if authorization.hasPrefix("AWS ") {
-                return try verifySigV2Header(request, authorization: authorization, now: now)
+                return try verifySigV2Header(request, authorization: String(authorization), now: now)
             }
             throw TarnError(
                 .invalidArgument, "Unsupported Authorization Type",
-                details: [.init("ArgumentName", "Authorization"), .init("ArgumentValue", authorization)])
+                details: [.init("ArgumentName", "Authorization"), .init("ArgumentValue", String(authorization))])
         }
         if hasV4Query { return try verifySigV4Query(request, expectedService: service, now: now) }
         if hasV2Query { return try verifySigV2Query(request, now: now) }
@@ -97,12 +97,26 @@ public struct RequestAuthenticator: Sendable {
 
     /// The rule for a literal body hash: checked now when the caller already hashed the body.
     func literalPayloadRule(_ hex: String, request: AWSRequest) throws -> PayloadRule {
-        let expected = hex.lowercased()
-        if let actual = request.bodySHA256?.lowercased() {
-            guard actual == expected else { throw PayloadDigestVerifier.mismatch(expected: expected, actual: actual) }
+        if let actual = request.bodySHA256 {
+            guard actual.lowercased() == hex.lowercased() else {
+                throw PayloadDigestVerifier.mismatch(expected: hex.lowercased(), actual: actual.lowercased())
+            }
             return .verified
         }
-        return .sha256(Hex.decode(expected) ?? [])
+        // `PayloadMode` accepted only 64 hex digits, so every pair decodes.
+        var digest: [UInt8] = []
+        digest.reserveCapacity(32)
+        var high: UInt8?
+        for digit in hex.utf8 {
+            let value = PercentEncoding.hexValue(digit) ?? 0
+            if let first = high {
+                digest.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return .sha256(digest)
     }
 
     /// The aws-chunked decoder settings for a streaming request.
@@ -119,7 +133,7 @@ public struct RequestAuthenticator: Sendable {
                 .invalidArgument, "x-amz-decoded-content-length \"\(lengthText)\" is not a non-negative integer",
                 details: [.init("ArgumentName", "x-amz-decoded-content-length"), .init("ArgumentValue", lengthText)])
         }
-        let declared = request.headers.values("x-amz-trailer").flatMap { $0.split(separator: ",") }
+        let declared = request.headers.values("x-amz-trailer").flatMap { $0[...].split(byte: UInt8(ascii: ","), omittingEmpty: true) }
             .map { HTTPHeaders.lowercase(String($0.trimmingSpaces)) }.filter { !$0.isEmpty }
         let trailers: AWSChunkedDecoder.Trailers
         switch mode {
@@ -127,15 +141,5 @@ public struct RequestAuthenticator: Sendable {
         default: trailers = .none
         }
         return AWSChunkedDecoder.Configuration(decodedContentLength: length, trailers: trailers, signing: signing)
-    }
-}
-
-extension Substring {
-    /// The text without leading and trailing spaces and tabs.
-    var trimmingSpaces: Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }

@@ -10,8 +10,16 @@ import Foundation
 public enum AMZDate {
     /// Parses `yyyyMMdd'T'HHmmss'Z'` to whole seconds since 1970; `nil` when malformed.
     public static func parseISO8601Basic(_ text: some StringProtocol) -> Int64? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 16, utf8[8] == UInt8(ascii: "T"), utf8[15] == UInt8(ascii: "Z") else { return nil }
+        guard text.utf8.count == 16 else { return nil }
+        // Copied to a stack buffer: this runs for every request.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            _ = buffer.initialize(from: text.utf8)
+            return parseISO8601Basic(bytes: UnsafeBufferPointer(buffer))
+        }
+    }
+
+    private static func parseISO8601Basic(bytes utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard utf8[8] == UInt8(ascii: "T"), utf8[15] == UInt8(ascii: "Z") else { return nil }
         guard let year = digits(utf8, 0, 4), let month = digits(utf8, 4, 2), let day = digits(utf8, 6, 2),
             let hour = digits(utf8, 9, 2), let minute = digits(utf8, 11, 2), let second = digits(utf8, 13, 2)
         else { return nil }
@@ -67,11 +75,14 @@ public enum AMZDate {
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
-    private static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    private static func digits(_ bytes: some RandomAccessCollection<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var value = 0
-        for byte in bytes[start..<start + count] {
+        var index = bytes.index(bytes.startIndex, offsetBy: start)
+        for _ in 0..<count {
+            let byte = bytes[index]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            index = bytes.index(after: index)
         }
         return value
     }

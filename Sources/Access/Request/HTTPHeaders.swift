@@ -72,7 +72,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Compares a stored (lowercase) name with a name in any case, byte by byte.
-    static func equalsIgnoringCase(_ stored: String, _ other: String) -> Bool {
+    @inline(__always)
+    static func equalsIgnoringCase(_ stored: String, _ other: some StringProtocol) -> Bool {
         var a = stored.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {

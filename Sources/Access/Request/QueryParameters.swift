@@ -21,8 +21,8 @@ public struct QueryParameters: Sendable, Equatable, Sequence {
     /// Parses a raw query string (the part after `?`, without `#fragment`).
     public init(rawQuery: String) {
         var parameters: [Parameter] = []
-        for segment in rawQuery[...].split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = segment.firstIndex(of: "=") {
+        for segment in rawQuery[...].split(byte: UInt8(ascii: "&"), omittingEmpty: true) {
+            if let equals = segment.firstIndex(byte: UInt8(ascii: "=")) {
                 let rawName = segment[..<equals]
                 let rawValue = segment[segment.index(after: equals)...]
                 parameters.append(

@@ -62,12 +62,11 @@ enum CanonicalRequest {
         out.append(UInt8(ascii: "\n"))
         appendQuery(request.query, skipping: skipping, into: &out)
         out.append(UInt8(ascii: "\n"))
-        for name in signedHeaders.split(separator: ";", omittingEmptySubsequences: true) {
+        signedHeaders.forEachPiece(byte: UInt8(ascii: ";"), omittingEmpty: true) { name in
             out.append(contentsOf: name.utf8)
             out.append(UInt8(ascii: ":"))
             var first = true
-            let nameString = String(name)
-            for field in request.headers.fields where HTTPHeaders.equalsIgnoringCase(field.name, nameString) {
+            for field in request.headers.fields where HTTPHeaders.equalsIgnoringCase(field.name, name) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 appendTrimmed(field.value, into: &out)
@@ -126,14 +125,18 @@ enum CanonicalRequest {
     /// The canonical query string (see the type's comment).
     static func appendQuery(_ query: QueryParameters, skipping: [String], into out: inout [UInt8]) {
         guard query.count > 0 else { return }
-        var pairs: [(name: [UInt8], value: [UInt8])] = []
-        pairs.reserveCapacity(query.count)
-        for parameter in query where !skipping.contains(parameter.name) {
+        // A struct, not a tuple: sorting tuples goes through runtime type metadata.
+        struct Pair {
             var name: [UInt8] = []
             var value: [UInt8] = []
-            PercentEncoding.appendEncoded(parameter.name.utf8, keepSlash: false, into: &name)
-            PercentEncoding.appendEncoded(parameter.value.utf8, keepSlash: false, into: &value)
-            pairs.append((name, value))
+        }
+        var pairs: [Pair] = []
+        pairs.reserveCapacity(query.count)
+        for parameter in query where !skipping.contains(parameter.name) {
+            var pair = Pair()
+            PercentEncoding.appendEncoded(parameter.name.utf8, keepSlash: false, into: &pair.name)
+            PercentEncoding.appendEncoded(parameter.value.utf8, keepSlash: false, into: &pair.value)
+            pairs.append(pair)
         }
         pairs.sort { $0.name == $1.name ? $0.value.lexicographicallyPrecedes($1.value) : $0.name.lexicographicallyPrecedes($1.name) }
         for (index, pair) in pairs.enumerated() {
@@ -161,14 +164,20 @@ enum CanonicalRequest {
     }
 
     /// The string to sign: algorithm, request time, scope, hex SHA-256 of the canonical request.
-    static func stringToSign(canonicalRequest: [UInt8], amzDate: String, scope: String) -> [UInt8] {
+    static func stringToSign(canonicalRequest: [UInt8], amzDate: String, scope: CredentialScope) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(128 + scope.utf8.count)
+        out.reserveCapacity(160)
         out.append(contentsOf: SigV4.algorithm.utf8)
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: amzDate.utf8)
         out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: scope.utf8)
+        out.append(contentsOf: scope.date.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.region.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.service.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.terminator.utf8)
         out.append(UInt8(ascii: "\n"))
         SigningKey.appendSHA256Hex(of: canonicalRequest, into: &out)
         return out

@@ -27,13 +27,27 @@ public struct CredentialScope: Sendable, Equatable {
     /// Parses `AKID/date/region/service/terminator`; `nil` unless it has exactly five non-empty
     /// parts and an 8-digit date.
     public init?(credential: some StringProtocol) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts.allSatisfy({ !$0.isEmpty }), parts[1].utf8.count == 8,
-            parts[1].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        var parts: (Substring, Substring, Substring, Substring, Substring) = ("", "", "", "", "")
+        var count = 0
+        var empty = false
+        Substring(credential).forEachPiece(byte: UInt8(ascii: "/"), omittingEmpty: false) { piece in
+            empty = empty || piece.isEmpty
+            switch count {
+            case 0: parts.0 = piece
+            case 1: parts.1 = piece
+            case 2: parts.2 = piece
+            case 3: parts.3 = piece
+            case 4: parts.4 = piece
+            default: break
+            }
+            count += 1
+        }
+        guard count == 5, !empty, parts.1.utf8.count == 8,
+            parts.1.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else { return nil }
         self.init(
-            accessKeyID: String(parts[0]), date: String(parts[1]), region: String(parts[2]),
-            service: String(parts[3]), terminator: String(parts[4]))
+            accessKeyID: String(parts.0), date: String(parts.1), region: String(parts.2), service: String(parts.3),
+            terminator: String(parts.4))
     }
 
     /// `date/region/service/terminator`, the string to sign's scope line.

@@ -9,8 +9,8 @@ extension RequestAuthenticator {
     /// The parts of a SigV4 request that both forms share once parsed.
     struct SigV4Claim {
         var scope: CredentialScope
-        var signedHeaders: String
-        var signature: String
+        var signedHeaders: Substring
+        var signature: Substring
         /// The request time as it enters the string to sign (`yyyyMMdd'T'HHmmss'Z'`).
         var amzDate: String
         var requestTime: Int64
@@ -19,10 +19,10 @@ extension RequestAuthenticator {
     }
 
     /// Verifies `Authorization: AWS4-HMAC-SHA256 …`.
-    func verifySigV4Header(_ request: AWSRequest, authorization: String, expectedService: String?, now: Int64) throws
+    func verifySigV4Header(_ request: AWSRequest, authorization: Substring, expectedService: String?, now: Int64) throws
         -> Authentication
     {
-        let parsed = try SigV4Authorization(headerValue: authorization)
+        let parsed = try SigV4Authorization.parse(authorization)
         let amzDate: String
         let requestTime: Int64
         if let header = request.headers["x-amz-date"] {
@@ -83,7 +83,7 @@ extension RequestAuthenticator {
             throw TarnError(.authorizationQueryParametersError, "X-Amz-SignedHeaders must not be empty")
         }
         let claim = SigV4Claim(
-            scope: scope, signedHeaders: signedHeaders, signature: signature, amzDate: date, requestTime: requestTime,
+            scope: scope, signedHeaders: signedHeaders[...], signature: signature[...], amzDate: date, requestTime: requestTime,
             isQuery: true, expiresAt: requestTime + expires)
         return try verifySigV4(request, claim: claim, expectedService: expectedService, now: now)
     }
@@ -93,8 +93,7 @@ extension RequestAuthenticator {
     func verifySigV4(_ request: AWSRequest, claim: SigV4Claim, expectedService: String?, now: Int64) throws -> Authentication {
         let scope = claim.scope
         try checkScope(claim, expectedService: expectedService)
-        let signedHeaderNames = claim.signedHeaders.split(separator: ";")
-        guard signedHeaderNames.contains("host") else {
+        guard claim.signedHeaders.containsPiece("host", separator: UInt8(ascii: ";")) else {
             throw scopeError(claim.isQuery, "'Host' must be a 'SignedHeader' in the AWS Authorization.")
         }
         guard let stored = try credentials.credential(forAccessKeyID: scope.accessKeyID) else {
@@ -136,20 +135,20 @@ extension RequestAuthenticator {
                 ? ["X-Amz-Signature", "X-Amz-Security-Token"] : ["X-Amz-Signature"]
         let canonical = CanonicalRequest.build(
             request, path: path, skipping: skipping,
-            signedHeaders: Substring(claim.signedHeaders), payloadHash: payloadHash)
-        let stringToSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, amzDate: claim.amzDate, scope: scope.scope)
+            signedHeaders: claim.signedHeaders, payloadHash: payloadHash)
+        let stringToSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, amzDate: claim.amzDate, scope: scope)
         let key = keyCache.key(
             secret: stored.credentials.secretAccessKey, date: scope.date, region: scope.region, service: scope.service)
         let computed = SigningKey.signatureHex(key: key, message: stringToSign)
         guard SigningKey.constantTimeEquals(computed, claim.signature.utf8) else {
             throw Self.signatureMismatch(
-                accessKeyID: scope.accessKeyID, stringToSign: stringToSign, provided: claim.signature, canonicalRequest: canonical)
+                accessKeyID: scope.accessKeyID, stringToSign: stringToSign, provided: String(claim.signature), canonicalRequest: canonical)
         }
 
         if claim.isQuery && scope.service == "s3" {
             // S3 refuses x-amz-* headers that a presigned URL's signature does not cover.
             let unsigned = request.headers.fields.map(\.name)
-                .filter { $0.hasPrefix("x-amz-") && !signedHeaderNames.contains(Substring($0)) }
+                .filter { $0.hasPrefix("x-amz-") && !claim.signedHeaders.containsPiece($0, separator: UInt8(ascii: ";")) }
             if !unsigned.isEmpty {
                 throw TarnError(
                     .accessDenied, "There were headers present in the request which were not signed",

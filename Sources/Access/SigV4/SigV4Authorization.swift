@@ -16,6 +16,14 @@ public struct SigV4Authorization: Sendable, Equatable {
     /// Parses the header value.
     /// - Throws: `AuthorizationHeaderMalformed` naming the part that is wrong.
     public init(headerValue: String) throws {
+        let parts = try Self.parse(headerValue[...])
+        self.credential = parts.credential
+        self.signedHeaders = String(parts.signedHeaders)
+        self.signature = String(parts.signature)
+    }
+
+    /// The header's parts as slices of the header, so that verification copies nothing.
+    static func parse(_ headerValue: Substring) throws -> (credential: CredentialScope, signedHeaders: Substring, signature: Substring) {
         guard headerValue.hasPrefix(SigV4.algorithm) else {
             throw Self.malformed("the authorization header must start with \(SigV4.algorithm)")
         }
@@ -24,10 +32,9 @@ public struct SigV4Authorization: Sendable, Equatable {
         var credential: Substring?
         var signedHeaders: Substring?
         var signature: Substring?
-        for component in rest.split(separator: ",", omittingEmptySubsequences: false) {
-            let trimmed = component.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()
-            let text = Substring(trimmed)
-            guard let equals = text.firstIndex(of: "=") else {
+        try rest.forEachPiece(byte: UInt8(ascii: ","), omittingEmpty: false) { component in
+            let text = component.trimmingSpaces
+            guard let equals = text.firstIndex(byte: UInt8(ascii: "=")) else {
                 throw Self.malformed("the authorization component \"\(text)\" is malformed.")
             }
             let value = text[text.index(after: equals)...]
@@ -47,9 +54,7 @@ public struct SigV4Authorization: Sendable, Equatable {
             throw Self.malformed("the Credential \"\(credential)\" is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
         }
         guard !signedHeaders.isEmpty else { throw Self.malformed("the SignedHeaders component is empty.") }
-        self.credential = scope
-        self.signedHeaders = String(signedHeaders)
-        self.signature = String(signature)
+        return (scope, signedHeaders, signature)
     }
 
     /// Creates the header from its parts (for signing).

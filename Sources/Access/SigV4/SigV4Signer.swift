@@ -164,7 +164,7 @@ public struct SigV4Signer: Sendable {
             request, path: path, skipping: skipping, signedHeaders: Substring(signedHeaders), payloadHash: payloadHash)
         let scope = CredentialScope(
             accessKeyID: credentials.accessKeyID, date: String(amzDate.prefix(8)), region: region, service: service)
-        let stringToSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope.scope)
+        let stringToSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope)
         let key = SigningKey.derive(secret: credentials.secretAccessKey, date: scope.date, region: region, service: service)
         let signature = SigningKey.signatureHex(key: key, message: stringToSign)
         return Result(

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -50,6 +51,16 @@ def wait_listening(port, process, timeout=60):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("server did not start")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far (/proc/PID/stat fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
 
 
 def rss_kib(pid):
@@ -131,15 +142,23 @@ def load(bench, port, pid, bucket, op, size, clients, requests, keys=1, writers=
     """Runs one `TarnBench s3load` phase while sampling the server's RSS."""
     sampler = RSSSampler(pid)
     sampler.start()
+    server_cpu = cpu_seconds(pid)
+    client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [bench, "s3load", "--endpoint", f"127.0.0.1:{port}", "--bucket", bucket, "--op", op, "--size", str(size),
                "--clients", str(clients), "--requests", str(requests), "--keys", str(keys), "--writers", str(writers),
                "--duration", str(duration), "--prefix", prefix, "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY]
     output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 600)
     peak = sampler.stop()
+    server_cpu = cpu_seconds(pid) - server_cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (after.ru_utime - client_cpu.ru_utime) + (after.ru_stime - client_cpu.ru_stime)
     results = {m.group(1): float(m.group(2)) for m in re.finditer(r"RESULT (\w+)=([0-9.e+-]+)", output.stdout)}
     if output.returncode != 0 or not results:
         raise RuntimeError(f"s3load failed: {output.stdout}\n{output.stderr}")
     results["rss_peak_mib"] = peak / 1024
+    # CPU per request: robust against other load on a shared machine, unlike wall-clock rates.
+    results["server_cpu_us_per_op"] = server_cpu / max(1, results["ops"]) * 1e6
+    results["client_cpu_us_per_op"] = client_cpu / max(1, results["ops"]) * 1e6
     if results.get("errors"):
         results["first_error"] = next((l for l in output.stdout.splitlines() if l.startswith("first error")), "")
     return results
@@ -165,27 +184,43 @@ def disk_baseline(directory, size_mib):
     return {"seq_write_mb_s": write, "seq_read_direct_mb_s": read, "dsync_4k_writes_per_s": 500 / small_seconds}
 
 
-def run_server_suite(name, server, bench, quick):
+def populate(bench, server, bucket, prefix, size, writers, per_writer):
+    """Writes the objects a GET phase reads, untimed and without a deadline, so a slow server's
+    PUT phase (which stops at its deadline) cannot leave the GET phase asking for missing keys."""
+    load(bench, server.port, server.pid, bucket, op="put", size=size, clients=writers, requests=writers * per_writer,
+         prefix=prefix, duration=3600)
+
+
+def run_server_suite(name, server, bench, quick, only=None):
     bucket = "bench"
     create_bucket(server.port, bucket)
     small, large = 4096, 256 * MiB
     scale = 0.25 if quick else 1.0
+    small_keys = int(8000 * scale)
+    # (label, clients, s3load arguments, objects to write first: (prefix, size, writers, per writer))
     phases = [
-        ("PUT 4 KiB", 1, dict(op="put", size=small, clients=1, requests=int(3000 * scale), prefix="s1", duration=30)),
-        ("PUT 4 KiB", 16, dict(op="put", size=small, clients=16, requests=int(32000 * scale), prefix="s16", duration=30)),
-        ("GET 4 KiB", 1, dict(op="get", size=small, clients=1, requests=int(20000 * scale), keys=int(32000 * scale), writers=16,
-                              prefix="s16", duration=30)),
-        ("GET 4 KiB", 16, dict(op="get", size=small, clients=16, requests=int(200000 * scale), keys=int(32000 * scale), writers=16,
-                               prefix="s16", duration=30)),
-        ("PUT 256 MiB", 1, dict(op="put", size=large, clients=1, requests=2 if quick else 4, prefix="l1", duration=180)),
-        ("PUT 256 MiB", 16, dict(op="put", size=large, clients=16, requests=16, prefix="l16", duration=300)),
-        ("GET 256 MiB", 1, dict(op="get", size=large, clients=1, requests=2 if quick else 4, keys=16, writers=16, prefix="l16",
-                                duration=180)),
-        ("GET 256 MiB", 16, dict(op="get", size=large, clients=16, requests=32, keys=16, writers=16, prefix="l16", duration=300)),
+        ("PUT 4 KiB", 1, dict(op="put", size=small, clients=1, requests=int(3000 * scale), prefix="s1", duration=30), None),
+        ("PUT 4 KiB", 16, dict(op="put", size=small, clients=16, requests=int(32000 * scale), prefix="s16", duration=30), None),
+        ("GET 4 KiB", 1, dict(op="get", size=small, clients=1, requests=int(20000 * scale), keys=small_keys, writers=16, prefix="g",
+                              duration=30), ("g", small, 16, small_keys // 16)),
+        ("GET 4 KiB", 16, dict(op="get", size=small, clients=16, requests=int(200000 * scale), keys=small_keys, writers=16, prefix="g",
+                               duration=30), None),
+        ("PUT 256 MiB", 1, dict(op="put", size=large, clients=1, requests=2 if quick else 4, prefix="l1", duration=180), None),
+        ("PUT 256 MiB", 16, dict(op="put", size=large, clients=16, requests=16, prefix="l16", duration=300), None),
+        ("GET 256 MiB", 1, dict(op="get", size=large, clients=1, requests=2 if quick else 4, keys=4, writers=4, prefix="G", duration=180),
+         ("G", large, 4, 1)),
+        ("GET 256 MiB", 16, dict(op="get", size=large, clients=16, requests=32, keys=4, writers=4, prefix="G", duration=300), None),
     ]
+    if only == "small":
+        phases = [p for p in phases if "4 KiB" in p[0]]
+    elif only == "large":
+        phases = [p for p in phases if "256 MiB" in p[0]]
     rows = []
     baseline = rss_kib(server.pid) / 1024
-    for label, clients, args in phases:
+    for label, clients, args, seed in phases:
+        if seed:
+            print(f"  {name}: writing the objects {label} reads ...", file=sys.stderr, flush=True)
+            populate(bench, server, bucket, *seed)
         print(f"  {name}: {label} x{clients} ...", file=sys.stderr, flush=True)
         result = load(bench, server.port, server.pid, bucket, **args)
         result.update(label=label, clients=clients)
@@ -194,12 +229,52 @@ def run_server_suite(name, server, bench, quick):
     return {"rss_idle_mib": baseline, "phases": rows}
 
 
-def ten_gib_upload(bench, server):
-    """RSS while one 10 GiB object streams in (single PUT, body generated by the client)."""
-    create_bucket(server.port, "huge")
+def s3_client(port):
+    import boto3
+    from botocore.config import Config
+    return boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
+                        aws_secret_access_key=SECRET_KEY, config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+
+
+def ten_gib_upload(server, part_mib=512, parts=20):
+    """Server RSS while one 10 GiB object streams in. S3 caps a single PUT at 5 GiB, so this is a
+    multipart upload of 20 parts of 512 MiB, each body streamed from one reused 1 MiB buffer over
+    a presigned UploadPart URL (nothing is held in memory or on disk by the client)."""
+    import http.client
+    from urllib.parse import urlsplit
+    client = s3_client(server.port)
+    client.create_bucket(Bucket="huge")
+    upload_id = client.create_multipart_upload(Bucket="huge", Key="ten-gib")["UploadId"]
+    block = os.urandom(MiB)
     before = rss_kib(server.pid) / 1024
-    result = load(bench, server.port, server.pid, "huge", op="put", size=10 << 30, clients=1, requests=1, prefix="ten", duration=1200)
-    return {"rss_before_mib": before, "rss_peak_mib": result["rss_peak_mib"], "mb_per_s": result["mb_per_s"], "errors": result["errors"]}
+    sampler = RSSSampler(server.pid)
+    sampler.start()
+    started = time.time()
+    etags = []
+    for number in range(1, parts + 1):
+        url = client.generate_presigned_url("upload_part", Params={"Bucket": "huge", "Key": "ten-gib", "UploadId": upload_id,
+                                                                   "PartNumber": number}, ExpiresIn=3600)
+        target = urlsplit(url)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+        connection.putrequest("PUT", f"{target.path}?{target.query}", skip_accept_encoding=True)
+        connection.putheader("Content-Length", str(part_mib * MiB))
+        connection.endheaders()
+        for _ in range(part_mib):
+            connection.send(block)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"UploadPart {number}: HTTP {response.status}")
+        etags.append(response.getheader("ETag"))
+        connection.close()
+    client.complete_multipart_upload(Bucket="huge", Key="ten-gib", UploadId=upload_id, MultipartUpload={
+        "Parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, start=1)]})
+    elapsed = time.time() - started
+    peak = sampler.stop() / 1024
+    size = client.head_object(Bucket="huge", Key="ten-gib")["ContentLength"]
+    assert size == parts * part_mib * MiB, size
+    client.delete_object(Bucket="huge", Key="ten-gib")
+    return {"rss_before_mib": before, "rss_peak_mib": peak, "mb_per_s": size / elapsed / 1e6, "bytes": size}
 
 
 def machine():
@@ -216,38 +291,38 @@ def machine():
 
 
 def report(info, disk, suites, ten):
-    out = [f"Run {info['date']} on {info['machine']['cpu']}, {info['machine']['cores']} cores, {info['machine']['memory_gib']} GiB, "
-           f"{info['machine']['filesystem']}, Linux {info['machine']['kernel']}; load average at start "
-           f"{', '.join(f'{x:.1f}' for x in info['machine']['load_average'])}, at end {', '.join(f'{x:.1f}' for x in info['load_end'])}.",
-           "", f"Disk: sequential write {disk['seq_write_mb_s']:.0f} MB/s (dd conv=fsync), sequential read "
-           f"{disk['seq_read_direct_mb_s']:.0f} MB/s (dd iflag=direct), {disk['dsync_4k_writes_per_s']:.0f} synchronous 4 KiB writes/s "
-           "(dd oflag=dsync).", ""]
-    names = list(suites)
-    header = "| load | clients | " + " | ".join(f"{n} ops/s | {n} MB/s | {n} p50 ms | {n} p99 ms | {n} peak RSS MiB" for n in names)
-    if "moto" in suites:
-        header += " | Tarn / moto"
-    header += " | Tarn / disk |"
-    out += [header, "|" + "---|" * (header.count("|") - 1)]
-    for index, row in enumerate(suites["tarn"]["phases"]):
-        cells = [row["label"], str(row["clients"])]
-        for name in names:
-            r = suites[name]["phases"][index]
+    machine_line = (f"Run {info['date']} on {info['machine']['cpu']}, {info['machine']['cores']} cores, {info['machine']['memory_gib']} GiB, "
+                    f"{info['machine']['filesystem']}, Linux {info['machine']['kernel']}; load average at start "
+                    f"{', '.join(f'{x:.1f}' for x in info['machine']['load_average'])}, at end "
+                    f"{', '.join(f'{x:.1f}' for x in info['load_end'])}.")
+    out = [machine_line, ""]
+    if disk:
+        span = lambda key: f"{disk[key][0]:.0f}–{disk[key][1]:.0f}"
+        out += [f"Disk (before and after the servers ran): sequential write {span('seq_write_mb_s')} MB/s (dd conv=fsync), sequential "
+                f"read {span('seq_read_direct_mb_s')} MB/s (dd iflag=direct), {span('dsync_4k_writes_per_s')} synchronous 4 KiB "
+                "writes/s (dd oflag=dsync).", ""]
+    out += ["| server | load | clients | ops/s | MB/s | p50 ms | p99 ms | peak RSS MiB | server CPU µs/op | client CPU µs/op |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, suite in suites.items():
+        for r in suite["phases"]:
             bad = f" ({int(r['errors'])} errors)" if r.get("errors") else ""
-            cells += [f"{r['ops_per_s']:.0f}{bad}", f"{r['mb_per_s']:.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}", f"{r['rss_peak_mib']:.0f}"]
-        if "moto" in suites:
-            moto = suites["moto"]["phases"][index]
-            cells.append(f"{row['ops_per_s'] / moto['ops_per_s']:.1f}x" if moto["ops_per_s"] else "-")
-        if "256 MiB" in row["label"]:
-            disk_speed = disk["seq_write_mb_s"] if row["label"].startswith("PUT") else disk["seq_read_direct_mb_s"]
-            cells.append(f"{row['mb_per_s'] / disk_speed * 100:.0f}%")
-        else:
-            cells.append("-")
-        out.append("| " + " | ".join(cells) + " |")
+            out.append(f"| {name} | {r['label']} | {r['clients']} | {r['ops_per_s']:.0f}{bad} | {r['mb_per_s']:.0f} | {r['p50_ms']:.2f} | "
+                       f"{r['p99_ms']:.2f} | {r['rss_peak_mib']:.0f} | {r['server_cpu_us_per_op']:.0f} | {r['client_cpu_us_per_op']:.0f} |")
+    out += ["", "| load | clients | Tarn / moto | Tarn / disk |", "|---|---|---|---|"]
+    for index, row in enumerate(suites["tarn"]["phases"]):
+        versus_moto = "-"
+        if "moto" in suites and suites["moto"]["phases"][index]["ops_per_s"]:
+            versus_moto = f"{row['ops_per_s'] / suites['moto']['phases'][index]['ops_per_s']:.1f}x"
+        versus_disk = "-"
+        if disk and "256 MiB" in row["label"]:
+            low, high = disk["seq_write_mb_s"] if row["label"].startswith("PUT") else disk["seq_read_direct_mb_s"]
+            versus_disk = f"{row['mb_per_s'] / high * 100:.0f}–{row['mb_per_s'] / low * 100:.0f}%"
+        out.append(f"| {row['label']} | {row['clients']} | {versus_moto} | {versus_disk} |")
     out.append("")
-    out.append("Idle RSS: " + ", ".join(f"{n} {suites[n]['rss_idle_mib']:.0f} MiB" for n in names) + ".")
+    out.append("Idle RSS: " + ", ".join(f"{n} {suites[n]['rss_idle_mib']:.0f} MiB" for n in suites) + ".")
     if ten:
-        out.append(f"10 GiB streamed PUT to Tarn: {ten['mb_per_s']:.0f} MB/s, server RSS {ten['rss_before_mib']:.0f} MiB before, "
-                   f"{ten['rss_peak_mib']:.0f} MiB peak during the upload.")
+        out.append(f"10 GiB streamed to Tarn (multipart, 20 × 512 MiB parts): {ten['mb_per_s']:.0f} MB/s, server RSS "
+                   f"{ten['rss_before_mib']:.0f} MiB before, {ten['rss_peak_mib']:.0f} MiB peak during the upload.")
     return "\n".join(out)
 
 
@@ -260,27 +335,35 @@ def main():
     parser.add_argument("--tarn", default=os.path.join(ROOT, ".build", "release", "tarn"))
     parser.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "TarnBench"))
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
+    parser.add_argument("--only", choices=["small", "large"], help="run only the 4 KiB or the 256 MiB phases")
+    parser.add_argument("--skip-disk", action="store_true", help="skip the dd baseline")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="s3bench-", dir=args.dir)
     info = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine()}
     try:
         print("disk baseline ...", file=sys.stderr, flush=True)
-        disk = disk_baseline(work, 1024 if args.quick else 4096)
+        disk = None if args.skip_disk else disk_baseline(work, 1024 if args.quick else 4096)
         print(f"  {disk}", file=sys.stderr)
         suites = {}
         tarn = start_tarn(os.path.join(work, "tarn-data"), args.tarn)
         try:
-            suites["tarn"] = run_server_suite("tarn", tarn, args.bench, args.quick)
-            ten = None if args.skip_10g else ten_gib_upload(args.bench, tarn)
+            suites["tarn"] = run_server_suite("tarn", tarn, args.bench, args.quick, args.only)
+            ten = None if args.skip_10g else ten_gib_upload(tarn)
         finally:
             tarn.stop()
         shutil.rmtree(os.path.join(work, "tarn-data"), ignore_errors=True)
         if not args.skip_moto:
             moto = start_moto(work)
             try:
-                suites["moto"] = run_server_suite("moto", moto, args.bench, args.quick)
+                suites["moto"] = run_server_suite("moto", moto, args.bench, args.quick, args.only)
             finally:
                 moto.stop()
+        if disk:
+            # The disk is shared: measure it again after the servers and report the range.
+            print("disk again ...", file=sys.stderr, flush=True)
+            again = disk_baseline(work, 1024 if args.quick else 4096)
+            print(f"  {again}", file=sys.stderr)
+            disk = {key: (min(disk[key], again[key]), max(disk[key], again[key])) for key in disk}
         info["load_end"] = os.getloadavg()
         print(report(info, disk, suites, ten))
         if args.json:

@@ -12,7 +12,7 @@ import Testing
         ("AccessDenied", 403), ("InvalidAccessKeyId", 403), ("SignatureDoesNotMatch", 403), ("RequestTimeTooSkewed", 403),
         ("PreconditionFailed", 412), ("NotModified", 304),
         ("InvalidRange", 416), ("InvalidPartNumber", 416),
-        ("MethodNotAllowed", 405), ("MissingContentLength", 411), ("NotImplemented", 501), ("EntityTooLarge", 413),
+        ("MethodNotAllowed", 405), ("MissingContentLength", 411), ("NotImplemented", 501), ("EntityTooLarge", 400),
         ("InvalidBucketName", 400), ("InvalidPart", 400), ("InvalidPartOrder", 400), ("EntityTooSmall", 400), ("MalformedXML", 400),
         ("BadDigest", 400), ("InvalidDigest", 400), ("KeyTooLongError", 400), ("InvalidRequest", 400), ("InvalidArgument", 400),
         ("XAmzContentSHA256Mismatch", 400), ("IncompleteBody", 400), ("AuthorizationHeaderMalformed", 400),

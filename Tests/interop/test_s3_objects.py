@@ -456,3 +456,23 @@ def test_missing_content_length(server, bucket):
     status_line = reply.split(b"\r\n", 1)[0]
     assert b" 411 " in status_line, reply[:300]
     assert b"<Code>MissingContentLength</Code>" in reply
+
+
+def test_entity_too_large(server, bucket):
+    # A single PUT above 5 GiB is refused from its Content-Length, before any body is read.
+    import socket
+    from s3support import sign_v4
+    url = f"{server.endpoint}/{bucket}/too-large"
+    headers = sign_v4("PUT", url, {"Content-Length": str(5 * 1024 ** 3 + 1)}, payload_hash="UNSIGNED-PAYLOAD")
+    lines = [f"PUT /{bucket}/too-large HTTP/1.1"] + [f"{k}: {v}" for k, v in headers.items()] + ["", ""]
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall("\r\n".join(lines).encode())
+        reply = b""
+        while b"</Error>" not in reply:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    assert reply.split(b"\r\n", 1)[0].split()[1] == b"400", reply[:200]
+    assert b"<Code>EntityTooLarge</Code>" in reply
+    assert b"<MaxSizeAllowed>5368709120</MaxSizeAllowed>" in reply

@@ -161,8 +161,10 @@ struct S3LoadPlan: Sendable {
                 if status / 100 != 2 {
                     result.errors += 1
                     if result.firstError == nil { result.firstError = "HTTP \(status)" }
+                } else {
+                    // Only successful requests count toward throughput.
+                    result.bytes += options.operation == "put" ? bodyLength : received
                 }
-                result.bytes += options.operation == "put" ? bodyLength : received
             }
         } catch {
             result.errors += 1

@@ -87,7 +87,9 @@ enum BodyReceiver {
     }
 
     static func tooLarge(_ length: Int64, _ limit: Int64) -> TarnError {
-        TarnError(.entityTooLarge, "Your proposed upload exceeds the maximum allowed size (\(length) > \(limit) bytes).")
+        TarnError(
+            .entityTooLarge, "Your proposed upload exceeds the maximum allowed size (\(length) > \(limit) bytes).",
+            details: [.init("ProposedSize", String(length)), .init("MaxSizeAllowed", String(limit))])
     }
 
     private static func pump(_ call: inout S3Call, limit: Int64, _ consume: (UnsafeRawBufferPointer) throws -> Void) async throws {

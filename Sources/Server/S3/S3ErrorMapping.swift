@@ -24,7 +24,8 @@ enum S3ErrorMapping {
         case "NotImplemented", "Unsupported": .notImplemented
         case "InternalError", "IOError", "Corrupt": .internalServerError
         case "SlowDown": .serviceUnavailable
-        case "EntityTooLarge": .contentTooLarge
+        // Everything else is a client error, including EntityTooLarge, which S3 answers with 400
+        // (not 413; see the EntityTooLarge entry of the error code list).
         default: .badRequest
         }
     }

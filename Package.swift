@@ -141,6 +141,8 @@ if !libraryOnly {
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Unit tests of the server's pure pieces (XML, addressing, dates, error mapping).
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "TarnCore"], swiftSettings: strict),
     ]
     products += [.executable(name: "tarn", targets: ["tarn"])]
 }

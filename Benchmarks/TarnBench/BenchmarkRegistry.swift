@@ -10,5 +10,6 @@ enum BenchmarkRegistry {
         "parquet-convert": parquetConvertBenchmark,
         "sql": sqlBenchmark,
         "ingest": ingestBenchmark,
+        "s3load": s3LoadBenchmark,
     ]
 }

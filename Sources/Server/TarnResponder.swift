@@ -48,6 +48,7 @@ struct TarnResponder: HTTPResponder {
             }
             var call = S3Call(
                 request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID, authentication: authentication)
+            call.eventLoop = context.eventLoop
             response = try await s3.handle(&call)
         } catch let error as TarnError {
             if S3ErrorMapping.status(for: error.code).code >= 500 {

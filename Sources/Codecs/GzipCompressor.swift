@@ -19,6 +19,8 @@ public final class GzipCompressor {
     static let defaultMemLevel: Int32 = 8
 
     private let stream: UnsafeMutablePointer<z_stream>
+    /// Staging buffer of the appending conveniences, allocated on first use and reused.
+    private var scratch: [UInt8] = []
     private var finished = false
     /// The compression level in use (0 = store … 9 = smallest).
     public let level: Int
@@ -66,7 +68,7 @@ public final class GzipCompressor {
     /// Compresses all of `input`, appending to `output`.
     public func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws {
         var offset = 0
-        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
         while offset < input.count {
             let (consumed, produced) = try scratch.withUnsafeMutableBytes { out in
                 try compress(UnsafeRawBufferPointer(rebasing: input[offset...]), into: out)
@@ -83,7 +85,7 @@ public final class GzipCompressor {
 
     /// Finishes the member, appending the remaining bytes and the trailer to `output`.
     public func finish(appendingTo output: inout [UInt8]) throws {
-        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
         var done = false
         while !done {
             let (produced, complete) = try scratch.withUnsafeMutableBytes { try finish(into: $0) }

@@ -24,6 +24,8 @@ public final class GzipDecompressor {
     static let gzipWindowBits: Int32 = 15 + 16
 
     private let stream: UnsafeMutablePointer<z_stream>
+    /// Staging buffer of the appending conveniences, allocated on first use and reused.
+    private var scratch: [UInt8] = []
     /// Compressed bytes consumed so far, for error messages.
     public private(set) var totalIn: Int = 0
     /// Decompressed bytes produced so far.
@@ -110,7 +112,7 @@ public final class GzipDecompressor {
     ///   `limit` bytes.
     public func decompress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8], limit: Int = .max) throws {
         var offset = 0
-        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
         while true {
             let (consumed, produced) = try scratch.withUnsafeMutableBytes { out in
                 try decompress(UnsafeRawBufferPointer(rebasing: input[offset...]), into: out)

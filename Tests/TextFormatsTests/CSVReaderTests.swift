@@ -138,10 +138,23 @@ import TarnCore
         #expect(result.batch.columns[1].value(at: 1) == .int(2))
     }
 
+    @Test func quotingDisabledAndTabs() throws {
+        let schema = Schema([Field("a", .string), Field("b", .int64)])
+        let result = try read("a\tb\n\"x\"\t1\ny,z\t2\n", schema) {
+            $0.delimiter = UInt8(ascii: "\t")
+            $0.quote = nil
+        }
+        #expect(result.rejected.isEmpty)
+        #expect(result.batch.columns[0].value(at: 0) == .string("\"x\""))
+        #expect(result.batch.columns[0].value(at: 1) == .string("y,z"))
+        #expect(throws: TarnError.self) { try CSVReader(schema: schema, options: { var o = CSVOptions(); o.delimiter = 0x0A; return o }()) }
+    }
+
     @Test func lineNumbersCountPhysicalLines() throws {
         let schema = Schema([Field("a", .string), Field("b", .int64)])
         let result = try read("a,b\n\"multi\nline\",1\n\nbad,x\n\"x\r\ny\",2\rlone,cr\n", schema)
-        #expect(result.rejected.map(\.lineNumber) == [5, 8])  // the quoted CRLF is line 6→7; the lone CR ends line 7
+        #expect(result.rejected.map(\.lineNumber) == [5, 8])
+        #expect(result.lineNumbers == [2, 6])  // the quoted CRLF is line 6→7; the lone CR ends line 7
     }
 
     @Test func oversizedOpenQuoteResynchronises() throws {

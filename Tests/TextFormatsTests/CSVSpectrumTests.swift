@@ -59,7 +59,7 @@ import TarnTesting
                 batches.append(result.batch)
             }
             let schema = try #require(reader.schema)
-            let all = TextBatch(batch: RecordBatch.concatenate(batches, schema: schema), rejected: [])
+            let all = TextBatch(batch: RecordBatch.concatenate(batches, schema: schema), rejected: [], lineNumbers: [])
             #expect(rows(all) == expected, "split at \(split)")
         }
     }
@@ -75,7 +75,7 @@ import TarnTesting
         }
         reader.finish()
         while let result = try reader.nextBatch() { batches.append(result.batch) }
-        let all = TextBatch(batch: RecordBatch.concatenate(batches, schema: try #require(reader.schema)), rejected: [])
+        let all = TextBatch(batch: RecordBatch.concatenate(batches, schema: try #require(reader.schema)), rejected: [], lineNumbers: [])
         #expect(rows(all) == expected)
     }
 }

@@ -51,12 +51,16 @@ public struct TextBatch: Sendable {
     public var batch: RecordBatch
     /// The rejected rows, in source order.
     public var rejected: [RejectedRow]
+    /// Physical line (1-based) on which each good row starts, one per `batch` row, so checks
+    /// the caller runs later (duplicates, business rules) can still name the source line.
+    public var lineNumbers: [Int]
     /// Source rows this batch covers (`batch.rowCount + rejected.count`).
     public var sourceRows: Int { batch.rowCount + rejected.count }
 
     /// Creates a result.
-    public init(batch: RecordBatch, rejected: [RejectedRow]) {
+    public init(batch: RecordBatch, rejected: [RejectedRow], lineNumbers: [Int]) {
         self.batch = batch
         self.rejected = rejected
+        self.lineNumbers = lineNumbers
     }
 }

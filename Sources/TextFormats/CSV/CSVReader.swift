@@ -216,7 +216,7 @@ public final class CSVReader {
             lineNumber: line,
             reason: CSVTokenizer.oversizeReason(options.maxRecordBytes),
             text: text, textTruncated: truncated)
-        return TextBatch(batch: .empty(schema ?? Schema([])), rejected: [rejected])
+        return TextBatch(batch: .empty(schema ?? Schema([])), rejected: [rejected], lineNumbers: [])
     }
 
     /// Nullable string columns named by the header (or `column0`, `column1`, …), de-duplicated.
@@ -232,13 +232,14 @@ public final class CSVReader {
         reader.finish()
         var batches: [RecordBatch] = []
         var rejected: [RejectedRow] = []
+        var lines: [Int] = []
         while let result = try reader.nextBatch() {
-            batches.append(result.batch)
+            if result.batch.rowCount > 0 { batches.append(result.batch) }
             rejected += result.rejected
+            lines += result.lineNumbers
         }
         let finalSchema = reader.schema ?? stringSchema(names: reader.header, columns: 0)
-        let nonEmpty = batches.filter { $0.rowCount > 0 && $0.schema == finalSchema }
-        return TextBatch(batch: RecordBatch.concatenate(nonEmpty, schema: finalSchema), rejected: rejected)
+        return TextBatch(batch: RecordBatch.concatenate(batches, schema: finalSchema), rejected: rejected, lineNumbers: lines)
     }
 }
 

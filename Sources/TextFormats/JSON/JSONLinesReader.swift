@@ -98,7 +98,9 @@ public final class JSONLinesReader {
             self.parser = parser
         }
         return buffer.withUnsafeBufferPointer { whole -> TextBatch? in
-            let base = whole.baseAddress!
+            // Offsets on the tape are Int32 relative to the batch's first byte: a batch spans at
+            // most `maxBatchBytes` (plus one line of at most that much), whatever was pushed.
+            let base = whole.baseAddress! + start
             var rowLines: [Int] = [], rowStarts: [Int] = [], rowEnds: [Int] = [], roots: [Int32] = []
             var syntax: [(row: Int, reason: String)] = []
             rowLines.reserveCapacity(options.batchSize)
@@ -106,13 +108,14 @@ public final class JSONLinesReader {
             rowEnds.reserveCapacity(options.batchSize)
             roots.reserveCapacity(options.batchSize)
             tape.removeAll()
-            var pos = start
-            let end = whole.count
+            var pos = 0
+            let end = whole.count - start
+            let maxLineBytes = min(options.maxLineBytes, Self.maxBatchBytes)
             let finished = self.finished
             var nextLine = self.nextLine
             defer { self.nextLine = nextLine }
             var oversized = false
-            while rowLines.count < options.batchSize && pos < end {
+            while rowLines.count < options.batchSize && pos < end && pos < Self.maxBatchBytes {
                 let lineStart = pos
                 var lineEnd: Int
                 var next: Int
@@ -121,7 +124,9 @@ public final class JSONLinesReader {
                     lineEnd = newline
                     next = newline + 1
                 } else {
-                    guard finished || end - lineStart > options.maxLineBytes else { break }
+                    // No line end in the buffer: the last line of the input, or a line already
+                    // over the limit (skipped up to its end when the rest arrives).
+                    guard finished || end - lineStart > maxLineBytes else { break }
                     lineEnd = end
                     next = end
                     oversized = !finished
@@ -138,8 +143,8 @@ public final class JSONLinesReader {
                 rowStarts.append(lineStart)
                 rowEnds.append(lineEnd)
                 let row = rowLines.count - 1
-                if lineEnd - lineStart > options.maxLineBytes || oversized {
-                    syntax.append((row, "line of \(lineEnd - lineStart)\(oversized ? "+" : "") bytes exceeds the \(options.maxLineBytes)-byte limit"))
+                if lineEnd - lineStart > maxLineBytes || oversized {
+                    syntax.append((row, "line of \(lineEnd - lineStart)\(oversized ? "+" : "") bytes exceeds the \(maxLineBytes)-byte limit"))
                     roots.append(-1)
                     if oversized { discardingToLineEnd = true }
                     continue
@@ -161,12 +166,12 @@ public final class JSONLinesReader {
                 }
             }
             if rowLines.isEmpty && syntax.isEmpty {
-                start = pos
+                start += pos
                 if !finished { bytesPerBatchHint = max(bytesPerBatchHint, (end - pos) * 2) }
                 return nil
             }
-            if pos > start && !rowLines.isEmpty {
-                bytesPerBatchHint = min(64 << 20, max(64 * 1024, (pos - start) / rowLines.count * options.batchSize + (pos - start) / 8))
+            if pos > 0 && !rowLines.isEmpty {
+                bytesPerBatchHint = min(64 << 20, max(64 * 1024, pos / rowLines.count * options.batchSize + pos / 8))
             }
             let slots = fillSlots(base: base, roots: roots, tape: tape)
             let source = JSONFieldSource(base: base, tape: tape, slots: slots, columns: schema.fields.count,
@@ -177,13 +182,16 @@ public final class JSONLinesReader {
             var builder = TypedBatchBuilder(schema: schema, options: typing, source: source, allASCII: true)
             for (row, reason) in syntax { builder.reject(row, column: nil, reason) }
             let result = builder.build()
-            start = pos
+            start += pos
             rowsRead += result.sourceRows
             return result
         }
     }
 
     /// For each row, the tape index of the member each schema field names (-1 if absent).
+    /// Largest stretch of input one batch covers, so tape offsets fit `Int32`.
+    static let maxBatchBytes = 1 << 30
+
     private func fillSlots(base: UnsafePointer<UInt8>, roots: [Int32], tape: JSONTape) -> [Int32] {
         let columns = schema.fields.count
         let lookup = self.lookup
@@ -236,10 +244,12 @@ public final class JSONLinesReader {
         reader.finish()
         var batches: [RecordBatch] = []
         var rejected: [RejectedRow] = []
+        var lines: [Int] = []
         while let result = try reader.nextBatch() {
-            batches.append(result.batch)
+            if result.batch.rowCount > 0 { batches.append(result.batch) }
             rejected += result.rejected
+            lines += result.lineNumbers
         }
-        return TextBatch(batch: RecordBatch.concatenate(batches.filter { $0.rowCount > 0 }, schema: schema), rejected: rejected)
+        return TextBatch(batch: RecordBatch.concatenate(batches, schema: schema), rejected: rejected, lineNumbers: lines)
     }
 }

@@ -49,6 +49,15 @@ var targets: [Target] = [
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
 
+    // Layer 6: ETL jobs (validate, dedupe, partitioned Parquet, commit protocol, triggers).
+    .target(
+        name: "Jobs",
+        dependencies: [
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Catalog",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict),
+
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
@@ -65,6 +74,10 @@ var targets: [Target] = [
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "JobsTests",
+        dependencies: ["Jobs", "Catalog", "Columnar", "Parquet", "Storage", "TarnCore", "TextFormats", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(
         name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures", "Peers"], swiftSettings: strict),

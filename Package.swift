@@ -76,7 +76,7 @@ var targets: [Target] = [
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
     .testTarget(
         name: "JobsTests",
-        dependencies: ["Jobs", "Catalog", "Columnar", "Parquet", "Storage", "TarnCore", "TextFormats", "TarnTesting"],
+        dependencies: ["Jobs", "Catalog", "Codecs", "Columnar", "Parquet", "Storage", "TarnCore", "TextFormats", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(
         name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],

@@ -1,4 +1,6 @@
+import Catalog
 import Foundation
+import Jobs
 import Logging
 import Storage
 import TarnCore
@@ -13,12 +15,18 @@ import TarnCore
 ///    tarn.lock              one process owns DIR (flock)
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
 ///    storage/               ObjectStore: meta/objects.db + blobs/
+///    catalog/catalog.db     CatalogStore: databases, tables, partitions
+///    jobs/                  JobRunner: state.db (definitions, runs, bookmarks, committed files) + keys/ (dedupe index)
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
     public let directory: DataDirectory
     /// The object store.
     public let store: ObjectStore
+    /// The catalog (Glue's role): databases, tables, partitions.
+    public let catalog: CatalogStore
+    /// The ETL job runner (Glue jobs' role); the server hosts its `TriggerService`.
+    public let jobs: JobRunner
     /// The root credentials.
     public let rootCredentials: RootCredentials
     /// The region this lake reports.
@@ -38,10 +46,15 @@ public final class Lake: Sendable {
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
         store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        try FileSystem.createDirectory(directory.path + "/catalog")
+        catalog = try CatalogStore(path: directory.path + "/catalog/catalog.db")
+        jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs")
     }
 
-    /// Start-up recovery that may take a while (orphan blob collection); run it in the background.
+    /// Start-up recovery that may take a while (orphan blob collection, finishing or rolling back
+    /// interrupted job runs); run it in the background.
     public func recover() async throws {
+        try await jobs.recover()
         try await store.collectOrphans(startedAt: openedAt)
     }
 }

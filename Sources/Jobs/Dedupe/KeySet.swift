@@ -90,6 +90,16 @@ struct KeySet {
         return result
     }
 
+    /// Every key held, canonical, in slot order.
+    func allKeys() -> [KeyHash] {
+        var result: [KeyHash] = []
+        result.reserveCapacity(count)
+        for index in stride(from: 0, to: slots.count, by: 2) where slots[index + 1] != 0 {
+            result.append(KeyHash(high: slots[index], low: slots[index + 1] & ~3))
+        }
+        return result
+    }
+
     /// Bytes the table occupies (for memory reporting).
     var memoryBytes: Int { slots.count * 8 }
 }

@@ -57,6 +57,7 @@ extension JobRunner {
             try await catalog.addPartitions(database: target.database, table: target.table, partitions, ifNotExists: true)
         }
         try faults.check(.partitionsRegistered)
+        for path in plan.obsoleteKeyFiles { try FileSystem.removeFile(directory + "/" + path) }
         try state.markSucceeded(run.runID, at: clock.now())
         try faults.check(.finished)
     }

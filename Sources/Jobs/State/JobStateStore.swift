@@ -9,6 +9,8 @@ struct PublishPlan: Sendable, Codable, Equatable {
     var deletions: [ObjectRef]
     /// Partitions to register in the catalog: Hive path and values.
     var partitions: [PartitionRef]
+    /// Key files (relative paths) the commit replaced, deleted once published.
+    var obsoleteKeyFiles: [String] = []
 }
 
 /// A bucket and key.

@@ -88,7 +88,7 @@ var targets: [Target] = [
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "Storage", "Catalog", "Jobs"],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 

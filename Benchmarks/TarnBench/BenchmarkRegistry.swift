@@ -6,5 +6,6 @@ enum BenchmarkRegistry {
         "access": accessBenchmark,
         "textformats-csv": textFormatsCSVBenchmark,
         "textformats-json": textFormatsJSONBenchmark,
+        "jobs-sales": jobsSalesBenchmark,
     ]
 }

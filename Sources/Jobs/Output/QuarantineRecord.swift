@@ -3,21 +3,23 @@ import Columnar
 /// The JSON Lines form of a rejected row in the quarantine zone:
 ///
 /// ```json
-/// {"job":"sales","run":"…","source":"s3://retail/raw/sales/a.csv","line":12,"column":"quantity",
+/// {"job":"sales","batch":"…","source":"s3://retail/raw/sales/a.csv","line":12,"column":"quantity",
 ///  "reason":"'two' is not a valid integer","text":"O000000012,1,S0001,…"}
 /// ```
+/// `batch` is the run's batch id (it names the run's output files and is the same when a run is
+/// retried after a crash, which keeps these files reproducible; the manifest maps it to runs).
 /// `text` is the raw row when the reader rejected it (wrong field count, a value that does not
 /// convert); `record` holds the standardized values as an object when a rule rejected it.
 /// Members are written in this fixed order so the files are byte-for-byte reproducible.
 enum QuarantineRecord {
     /// One quarantine line, with its trailing newline.
-    static func line(job: String, run: String, source: String, rejection: Rejection) -> [UInt8] {
+    static func line(job: String, batch: String, source: String, rejection: Rejection) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128 + (rejection.text?.utf8.count ?? 0) + (rejection.record?.utf8.count ?? 0))
         out += Array("{\"job\":".utf8)
         appendString(job, to: &out)
-        out += Array(",\"run\":".utf8)
-        appendString(run, to: &out)
+        out += Array(",\"batch\":".utf8)
+        appendString(batch, to: &out)
         out += Array(",\"source\":".utf8)
         appendString(source, to: &out)
         out += Array(",\"line\":\(rejection.line),\"column\":".utf8)

@@ -33,7 +33,7 @@ final class QuarantineWriter {
         let file = current!
         var buffer: [UInt8] = []
         for rejection in rejections {
-            buffer += QuarantineRecord.line(job: context.job, run: context.batchID, source: source, rejection: rejection)
+            buffer += QuarantineRecord.line(job: context.job, batch: context.batchID, source: source, rejection: rejection)
         }
         try buffer.withUnsafeBytes { try file.write($0) }
         file.rows += Int64(rejections.count)

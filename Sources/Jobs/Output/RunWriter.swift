@@ -158,9 +158,9 @@ final class RunWriter {
         return (staged + quarantined, keys)
     }
 
-    /// Partition paths the run wrote rows to, with their values, in first-seen order.
+    /// Partitions the run wrote files to, with their values, in first-seen order.
     var partitionsTouched: [(spec: String, values: [String?])] {
-        partitions.indices.filter { partitions[$0].rowsWritten > 0 || partitions[$0].sequence > 0 }.map { (partitions[$0].spec, router.values[$0]) }
+        partitions.indices.filter { partitions[$0].sequence > 0 }.map { (partitions[$0].spec, router.values[$0]) }
     }
 
     /// Drops open parts after a failure (their uploads are aborted by the caller or by recovery).
@@ -206,7 +206,6 @@ final class PartitionOutput {
     var buffered = 0
     var rowsInGroup = 0
     var rowsInFile: Int64 = 0
-    var rowsWritten: Int64 { rowsInFile }
 
     init(spec: String, keys: KeySet) {
         self.spec = spec

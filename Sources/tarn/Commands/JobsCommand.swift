@@ -24,8 +24,8 @@ struct JobsOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     /// Opens the lake in embedded mode.
-    func openLake() async -> Lake {
-        await reportingErrors { try Lake(path: data) }
+    func openLake() async throws -> Lake {
+        try await reportingErrors { try Lake(path: data) }
     }
 }
 
@@ -51,7 +51,7 @@ struct JobsDefineCommand: AsyncParsableCommand {
         if file == "-" {
             bytes = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            bytes = await reportingErrors { Data(try FileSystem.readFile(file)) }
+            bytes = try await reportingErrors { Data(try FileSystem.readFile(file)) }
         }
         let definitions: [JobDefinition]
         do {
@@ -63,9 +63,9 @@ struct JobsDefineCommand: AsyncParsableCommand {
         } catch {
             fail("\(file) is not a job definition: \(error)")
         }
-        let lake = await options.openLake()
+        let lake = try await options.openLake()
         for definition in definitions {
-            await reportingErrors { try await lake.jobs.define(definition) }
+            _ = try await reportingErrors { try await lake.jobs.define(definition) }
             if options.format == .table { say("defined job \(definition.name): \(definition.source.location) → \(definition.target.database).\(definition.target.table) at \(definition.target.location)") }
         }
         if options.format == .json { say(JobsOutput.json(definitions.map(\.name))) }
@@ -85,8 +85,8 @@ struct JobsRunCommand: AsyncParsableCommand {
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
-        let lake = await options.openLake()
-        await reportingErrors { try await lake.recover() }
+        let lake = try await options.openLake()
+        try await reportingErrors { try await lake.recover() }
         let faults = Self.faultsFromEnvironment()
         do {
             let run = try await lake.jobs.run(name, trigger: .manual, faults: faults)
@@ -121,8 +121,8 @@ struct JobsListCommand: AsyncParsableCommand {
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
-        let lake = await options.openLake()
-        let definitions = await reportingErrors { try lake.jobs.definitions() }
+        let lake = try await options.openLake()
+        let definitions = try await reportingErrors { try lake.jobs.definitions() }
         let last = definitions.map { (try? lake.jobs.history(job: $0.name, limit: 1).first) ?? nil }
         switch options.format {
         case .json:
@@ -154,9 +154,9 @@ struct JobsHistoryCommand: AsyncParsableCommand {
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
-        let lake = await options.openLake()
-        _ = await reportingErrors { try lake.jobs.definition(name) }
-        let runs = await reportingErrors { try lake.jobs.history(job: name, limit: limit) }
+        let lake = try await options.openLake()
+        _ = try await reportingErrors { try lake.jobs.definition(name) }
+        let runs = try await reportingErrors { try lake.jobs.history(job: name, limit: limit) }
         switch options.format {
         case .json: say(JobsOutput.json(runs))
         case .table:
@@ -188,9 +188,9 @@ struct JobsCompactCommand: AsyncParsableCommand {
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
-        let lake = await options.openLake()
-        await reportingErrors { try await lake.recover() }
-        let run = await reportingErrors { try await lake.jobs.compact(name, partitions: partition.isEmpty ? nil : partition) }
+        let lake = try await options.openLake()
+        try await reportingErrors { try await lake.recover() }
+        let run = try await reportingErrors { try await lake.jobs.compact(name, partitions: partition.isEmpty ? nil : partition) }
         switch options.format {
         case .json: say(JobsOutput.json(run))
         case .table: say(JobsOutput.summary(run))

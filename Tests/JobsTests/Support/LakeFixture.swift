@@ -122,17 +122,22 @@ enum RetailData {
     /// The directory with `csv/`, `json/` and `manifest.json`.
     static let directory: String? = {
         guard available else { return nil }
+        // The generator is deterministic, so one copy serves every test process: made in a
+        // private directory, then renamed into place (a concurrent process may win; same bytes).
         let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        let path = "\(base)/tarn-jobs-retail-sf001-\(getpid())"
+        let path = "\(base)/tarn-jobs-retail-sf0.01-seed42"
         if FileManager.default.fileExists(atPath: path + "/manifest.json") { return path }
+        let staging = "\(path).tmp-\(getpid())"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.path("JobsTests", "gen_retail.py"), "--out", path, "--sf", "0.01"]
+        process.arguments = ["python3", Fixtures.path("JobsTests", "gen_retail.py"), "--out", staging, "--sf", "0.01", "--seed", "42"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
         process.waitUntilExit()
-        return process.terminationStatus == 0 ? path : nil
+        guard process.terminationStatus == 0 else { return nil }
+        if (try? FileSystem.rename(staging, to: path)) == nil { try? FileSystem.removeTree(staging) }
+        return FileManager.default.fileExists(atPath: path + "/manifest.json") ? path : nil
     }()
 
     static func bytes(_ relative: String) throws -> [UInt8] { try FileSystem.readFile(directory! + "/" + relative) }

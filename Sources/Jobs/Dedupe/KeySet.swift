@@ -18,9 +18,9 @@ struct KeySet {
     static let occupied: UInt64 = 1
     static let added: UInt64 = 2
 
-    /// An empty set sized for about `expected` keys.
-    init(expected: Int = 0) {
-        var capacity = 1024
+    /// An empty set sized for about `expected` keys (at least `minimumCapacity` slots).
+    init(expected: Int = 0, minimumCapacity: Int = 1024) {
+        var capacity = max(1, minimumCapacity)
         while capacity * 7 / 10 < expected { capacity <<= 1 }
         slots = [UInt64](repeating: 0, count: capacity * 2)
         mask = capacity - 1

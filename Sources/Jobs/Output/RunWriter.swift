@@ -52,28 +52,35 @@ final class RunWriter {
             let keys = plan.dedupesPerPartition ? try loadKeys(spec) : KeySet()
             partitions.append(PartitionOutput(spec: spec, keys: keys))
         }
-        // Dedupe in row order (the first occurrence wins), grouping kept rows by partition.
+        // Dedupe in row order (the first occurrence wins), grouping kept rows by partition. Rows
+        // come in runs of one partition (feeds are roughly time-ordered), so each run works on
+        // its key set moved out into a local: no class access or uniqueness check per row.
         var kept: [[Int32]] = Array(repeating: [], count: partitions.count)
         var touched: [Int] = []
         var duplicates = 0
         let perPartition = plan.dedupesPerPartition
         let dedupe = !plan.keyColumns.isEmpty
-        for row in 0..<rows {
-            let slot = Int(slots[row])
-            if dedupe {
-                let isNew = perPartition ? partitions[slot].keys.insert(input.keys[row], markAdded: true)
-                    : tableKeys!.insert(input.keys[row], markAdded: true)
-                if !isNew {
-                    duplicates += 1
-                    continue
-                }
-            }
+        var runStart = 0
+        while runStart < rows {
+            let slot = Int(slots[runStart])
+            var runEnd = runStart + 1
+            while runEnd < rows && slots[runEnd] == slots[runStart] { runEnd += 1 }
             if kept[slot].isEmpty {
                 touched.append(slot)
                 kept[slot].reserveCapacity(rows)
             }
-            kept[slot].append(Int32(row))
+            if dedupe {
+                var keys = perPartition ? partitions[slot].takeKeys() : tableKeys.take()!
+                for row in runStart..<runEnd {
+                    if keys.insert(input.keys[row], markAdded: true) { kept[slot].append(Int32(row)) } else { duplicates += 1 }
+                }
+                if perPartition { partitions[slot].keys = keys } else { tableKeys = keys }
+            } else {
+                for row in runStart..<runEnd { kept[slot].append(Int32(row)) }
+            }
+            runStart = runEnd
         }
+        touched = touched.filter { !kept[$0].isEmpty }
         counts[input.object].rowsDuplicate += Int64(duplicates)
         counts[input.object].rowsWritten += Int64(rows - duplicates)
         let files = RecordBatch(schema: plan.fileSchema, columns: plan.fileColumns.map { batch.columns[$0] }, rowCount: rows)
@@ -210,5 +217,12 @@ final class PartitionOutput {
     init(spec: String, keys: KeySet) {
         self.spec = spec
         self.keys = keys
+    }
+
+    /// The key set, moved out (an empty one stays behind) so the caller owns its storage uniquely.
+    func takeKeys() -> KeySet {
+        let taken = keys
+        keys = KeySet(expected: 0, minimumCapacity: 1)
+        return taken
     }
 }

@@ -79,6 +79,29 @@ import Testing
         #expect(try lake.rows(under: "cleansed/events/") == rowsBefore)
     }
 
+    @Test func manyRunsMergeAPartitionsKeyFiles() async throws {
+        let lake = try await LakeFixture(prefix: "tarn-jobs-keyfiles")
+        defer { lake.remove() }
+        try await lake.runner.define(SyntheticEvents.job())
+        func keyFiles() throws -> [String] {
+            try lake.runner.state.keyFiles(table: "test.events", partition: "year=2024/month=3/day=1").map(\.path)
+        }
+        for index in 0..<RunWriter.keyFileMergeThreshold {
+            try await lake.put("raw/events/part-\(index).csv", SyntheticEvents.object(index, rows: 2400))
+            _ = try await lake.runner.run("events")
+        }
+        #expect(try keyFiles().count == RunWriter.keyFileMergeThreshold)
+        try await lake.put("raw/events/part-next.csv", SyntheticEvents.object(100, rows: 2400))
+        _ = try await lake.runner.run("events")
+        let merged = try keyFiles()
+        #expect(merged.count == 1, "the ninth run wrote all of the partition's keys into one file")
+        let onDisk = try FileSystem.listDirectory(lake.directory.path + "/jobs/keys/test.events/year=2024/month=3/day=1")
+        #expect(onDisk == [String(merged[0].split(separator: "/").last!)], "replaced key files are deleted")
+        // Every earlier key is still known.
+        try await lake.put("raw/events/resend.csv", SyntheticEvents.object(3, rows: 2400))
+        #expect(try await lake.runner.run("events").manifest?.totals.rowsWritten == 0)
+    }
+
     @Test func groupingRespectsTheTargetSize() {
         func file(_ key: String, _ size: Int64) -> CommittedFile { CommittedFile(partition: "p", bucket: "b", key: key, size: size, rows: 1, runID: "r") }
         let files = [file("a", 40), file("b", 40), file("c", 40), file("d", 10), file("e", 90), file("f", 30)]

@@ -15,7 +15,8 @@ final class RunWriter {
     private var router: PartitionRouter
     private var partitions: [PartitionOutput] = []
     private var tableKeys: KeySet?
-    private let loadKeys: (String) throws -> KeySet
+    private var tableKeyFiles = 0
+    private let loadKeys: (String) throws -> (keys: KeySet, files: Int)
     private let quarantine: QuarantineWriter
     private let sourceNames: [String]
     private var bufferedTotal = 0
@@ -25,8 +26,9 @@ final class RunWriter {
 
     /// - Parameters:
     ///   - sources: the run's source objects (for counts and quarantine records).
-    ///   - loadKeys: the committed dedupe keys of a partition (`""` for the whole table).
-    init(plan: JobPlan, context: RunContext, sources: [SourceObject], loadKeys: @escaping (String) throws -> KeySet) throws {
+    ///   - loadKeys: the committed dedupe keys of a partition (`""` for the whole table) and how
+    ///     many key files held them.
+    init(plan: JobPlan, context: RunContext, sources: [SourceObject], loadKeys: @escaping (String) throws -> (keys: KeySet, files: Int)) throws {
         self.plan = plan
         self.context = context
         self.router = PartitionRouter(columns: plan.partitionColumns)
@@ -34,7 +36,7 @@ final class RunWriter {
         self.quarantine = QuarantineWriter(context: context, location: plan.definition.quarantine)
         self.sourceNames = sources.map(\.uri)
         self.counts = sources.map { _ in ObjectCounts() }
-        if !plan.keyColumns.isEmpty && !plan.dedupesPerPartition { tableKeys = try loadKeys("") }
+        if !plan.keyColumns.isEmpty && !plan.dedupesPerPartition { (tableKeys, tableKeyFiles) = try loadKeys("") }
     }
 
     /// Writes one transformed batch.
@@ -49,8 +51,10 @@ final class RunWriter {
         while partitions.count < router.count {
             let slot = partitions.count
             let spec = router.spec(slot, keys: plan.partitionColumns.map { plan.columns[$0].name })
-            let keys = plan.dedupesPerPartition ? try loadKeys(spec) : KeySet()
-            partitions.append(PartitionOutput(spec: spec, keys: keys))
+            let (keys, files) = plan.dedupesPerPartition ? try loadKeys(spec) : (KeySet(), 0)
+            let output = PartitionOutput(spec: spec, keys: keys)
+            output.keyFiles = files
+            partitions.append(output)
         }
         // Dedupe in row order (the first occurrence wins), grouping kept rows by partition. Rows
         // come in runs of one partition (feeds are roughly time-ordered), so each run works on
@@ -150,17 +154,27 @@ final class RunWriter {
         try context.faults.check(.fileStaged)
     }
 
+    /// A partition whose keys are spread over this many files gets them merged into one by the
+    /// next run that adds keys to it, so loading a partition's keys stays a few file reads.
+    static let keyFileMergeThreshold = 8
+
     /// Closes every open file.
-    /// - Returns: the staged data and quarantine files, and the new dedupe keys per partition
-    ///   (`""` for table scope).
-    func finish() throws -> (files: [StagedFile], keys: [(partition: String, keys: [KeyHash])]) {
+    /// - Returns: the staged data and quarantine files, and per partition (`""` for table scope)
+    ///   the dedupe keys to write: the run's new keys, or all of them when they replace the
+    ///   partition's existing key files.
+    func finish() throws -> (files: [StagedFile], keys: [KeyFileContent]) {
         for partition in partitions { try closeFile(partition) }
         let quarantined = try quarantine.finish()
-        var keys: [(String, [KeyHash])] = []
+        func content(_ scope: String, _ set: KeySet, files: Int) -> KeyFileContent {
+            files >= Self.keyFileMergeThreshold
+                ? KeyFileContent(partition: scope, keys: set.allKeys(), replacesExisting: true)
+                : KeyFileContent(partition: scope, keys: set.addedKeys(), replacesExisting: false)
+        }
+        var keys: [KeyFileContent] = []
         if plan.dedupesPerPartition {
-            for partition in partitions where partition.keys.addedCount > 0 { keys.append((partition.spec, partition.keys.addedKeys())) }
+            for partition in partitions where partition.keys.addedCount > 0 { keys.append(content(partition.spec, partition.keys, files: partition.keyFiles)) }
         } else if let tableKeys, tableKeys.addedCount > 0 {
-            keys.append(("", tableKeys.addedKeys()))
+            keys.append(content("", tableKeys, files: tableKeyFiles))
         }
         return (staged + quarantined, keys)
     }
@@ -205,6 +219,8 @@ final class RunWriter {
 final class PartitionOutput {
     let spec: String
     var keys: KeySet
+    /// Committed key files the keys were loaded from.
+    var keyFiles = 0
     var writer: ParquetWriter<UploadSink>?
     var upload: StagedUpload?
     /// Next file number in this partition.
@@ -225,4 +241,12 @@ final class PartitionOutput {
         keys = KeySet(expected: 0, minimumCapacity: 1)
         return taken
     }
+}
+
+/// The dedupe keys a run writes for one partition (`""`: the whole table).
+struct KeyFileContent: Sendable {
+    var partition: String
+    var keys: [KeyHash]
+    /// The keys are all of the partition's: the file replaces its existing key files.
+    var replacesExisting: Bool
 }

@@ -14,7 +14,7 @@ enum PipelineItem: Sendable {
 /// What the write thread hands back.
 struct WriterOutcome: Sendable {
     var files: [StagedFile]
-    var keys: [(partition: String, keys: [KeyHash])]
+    var keys: [KeyFileContent]
     var counts: [ObjectCounts]
     var partitions: [PartitionRef]
 }
@@ -85,11 +85,16 @@ extension JobRunner {
             let processed = clock.now()
             let directory = self.directory
             let keyFiles = try await BlockingIO.run { () throws -> [KeyFileRecord] in
-                try outcome.keys.map { partition, keys in
-                    let path = Self.keyFilePath(table: table, partition: partition, batchID: batchID)
-                    try KeyFile.write(keys, to: directory + "/" + path)
-                    return KeyFileRecord(partition: partition, path: path, keys: keys.count)
+                try outcome.keys.map { content in
+                    let path = Self.keyFilePath(table: table, partition: content.partition, batchID: batchID)
+                    try KeyFile.write(content.keys, to: directory + "/" + path)
+                    return KeyFileRecord(partition: content.partition, path: path, keys: content.keys.count)
                 }
+            }
+            // Key files merged into this run's (see RunWriter.keyFileMergeThreshold) leave the index.
+            var replacedKeyFiles: [String] = []
+            for content in outcome.keys where content.replacesExisting {
+                replacedKeyFiles += try state.keyFiles(table: table, partition: content.partition).map(\.path)
             }
             try faults.check(.keysWritten)
 
@@ -115,10 +120,11 @@ extension JobRunner {
             let manifestFile = try await BlockingIO.run { try self.stageManifest(manifest, definition: definition, context: context) }
             try faults.check(.manifestStaged)
 
-            let publish = PublishPlan(staged: outcome.files + [manifestFile], deletions: [], partitions: outcome.partitions)
+            let publish = PublishPlan(
+                staged: outcome.files + [manifestFile], deletions: [], partitions: outcome.partitions, obsoleteKeyFiles: replacedKeyFiles)
             try state.commit(
                 run: run, manifest: manifest, plan: publish, table: table, bookmarks: objects, removedFiles: [], keyFiles: keyFiles,
-                removedKeyFiles: [])
+                removedKeyFiles: replacedKeyFiles)
         } catch let crash as InjectedCrash {
             throw crash  // a simulated crash leaves everything as a killed process would
         } catch {
@@ -158,7 +164,8 @@ extension JobRunner {
         do {
             written = .success(try await PipelineThread.run(name: "tarn-job-write") { () throws -> WriterOutcome in
                 let writer = try RunWriter(plan: plan, context: context, sources: objects) { partition in
-                    try self.loadKeys(table: table, partition: partition)
+                    let files = try self.state.keyFiles(table: table, partition: partition)
+                    return (try self.loadKeys(table: table, partition: partition), files.count)
                 }
                 do {
                     var objectCounts = objects.map { _ in ObjectCounts() }

@@ -44,6 +44,9 @@ struct JobsDefineCommand: AsyncParsableCommand {
     @Argument(help: "The JSON file, or - for standard input.")
     var file: String
 
+    @Flag(name: .long, help: "Create the buckets the jobs name when they do not exist yet.")
+    var createBuckets = false
+
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
@@ -65,6 +68,12 @@ struct JobsDefineCommand: AsyncParsableCommand {
         }
         let lake = try await options.openLake()
         for definition in definitions {
+            if createBuckets {
+                let buckets = Set([definition.source.bucket, definition.target.bucket, definition.quarantine.bucket, definition.manifests.bucket])
+                for bucket in buckets.sorted() where (try? lake.store.bucket(bucket)) == nil {
+                    try await reportingErrors { try await lake.store.createBucket(bucket) }
+                }
+            }
             _ = try await reportingErrors { try await lake.jobs.define(definition) }
             if options.format == .table { say("defined job \(definition.name): \(definition.source.location) → \(definition.target.database).\(definition.target.table) at \(definition.target.location)") }
         }
@@ -151,11 +160,14 @@ struct JobsHistoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "At most this many runs.")
     var limit: Int = 20
 
+    @Option(name: .long, help: "Source objects listed per run in the table format.")
+    var objectLimit: Int = 10
+
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
         let lake = try await options.openLake()
-        _ = try await reportingErrors { try lake.jobs.definition(name) }
+        let definition = try await reportingErrors { try lake.jobs.definition(name) }
         let runs = try await reportingErrors { try lake.jobs.history(job: name, limit: limit) }
         switch options.format {
         case .json: say(JobsOutput.json(runs))
@@ -169,7 +181,21 @@ struct JobsHistoryCommand: AsyncParsableCommand {
                             totals.map { String($0.rowsRead) } ?? "-", totals.map { String($0.rowsWritten) } ?? "-",
                             totals.map { String($0.rowsQuarantined) } ?? "-", totals.map { String($0.rowsDuplicate) } ?? "-"]
                 }))
-            for run in runs where run.error != nil { say("run \(run.sequence) (\(run.runID)) failed: \(run.error!)") }
+            for run in runs where !run.sources.isEmpty || run.error != nil {
+                say("")
+                say("run \(run.sequence) (\(run.runID)), batch \(run.batchID):")
+                let reports = Dictionary((run.manifest?.sources ?? []).map { ($0.object, $0.counts) }, uniquingKeysWith: { a, _ in a })
+                for object in run.sources.prefix(objectLimit) {
+                    let counts = reports[object].map { "  \($0.rowsRead) read, \($0.rowsWritten) written, \($0.rowsQuarantined) quarantined, \($0.rowsDuplicate) duplicate" } ?? ""
+                    say("  \(object.uri) (\(object.size) bytes)\(counts)")
+                }
+                if run.sources.count > objectLimit { say("  … \(run.sources.count - objectLimit) more objects (--format json lists them all)") }
+                if let manifest = run.manifest, !manifest.files.isEmpty {
+                    let location = "s3://\(definition.manifests.bucket)/\(definition.manifests.prefix)\(run.runID).json"
+                    say("  manifest: \(location), \(manifest.files.filter { $0.kind == .data }.count) data file(s) in \(manifest.partitions.count) partition(s)")
+                }
+                if let error = run.error { say("  error: \(error)") }
+            }
         }
     }
 }

@@ -43,7 +43,9 @@ enum JobsOutput {
     /// A few lines about one run.
     static func summary(_ run: RunRecord) -> String {
         var lines = ["run \(run.sequence) of \(run.job) (\(run.runID)): \(run.status.rawValue)"]
-        if let manifest = run.manifest {
+        if run.sources.isEmpty && run.error == nil {
+            lines.append(run.kind == .compaction ? "  no partition has small files to merge" : "  nothing new to process")
+        } else if let manifest = run.manifest {
             let totals = manifest.totals
             let seconds = (run.finishedAt ?? manifest.processedAt).timeIntervalSince(run.startedAt)
             lines.append("  objects      \(manifest.sources.count) (\(totals.bytesRead) bytes)")
@@ -52,8 +54,6 @@ enum JobsOutput {
             lines.append("  files        \(dataFiles.count) Parquet (\(dataFiles.reduce(0) { $0 + $1.bytes }) bytes) in \(manifest.partitions.count) partition(s)")
             if !manifest.replacedFiles.isEmpty { lines.append("  replaced     \(manifest.replacedFiles.count) small file(s)") }
             lines.append(String(format: "  time         %.2f s (processing %.2f s)", seconds, manifest.durations.processing))
-        } else if run.sources.isEmpty {
-            lines.append("  nothing new to process")
         }
         if let error = run.error { lines.append("  error        \(error)") }
         return lines.joined(separator: "\n")

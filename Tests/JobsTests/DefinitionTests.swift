@@ -104,4 +104,28 @@ import Testing
         #expect(try lake.runner.definitions().map(\.name) == ["events"])
         await #expect { try await lake.runner.run("nope") } throws: { ($0 as? TarnError)?.code == .notFound }
     }
+
+    @Test func redefiningEvolvesTheCatalogTableButNeverOrphansPartitions() async throws {
+        let lake = try await LakeFixture(prefix: "tarn-jobs-evolve")
+        defer { lake.remove() }
+        var job = Self.base()
+        try await lake.runner.define(job)
+        try await lake.put("raw/events/a.csv", SyntheticEvents.object(0, rows: 100))
+        _ = try await lake.runner.run("events")
+        // A new optional column: the table gains it, its partitions stay.
+        job.target.columns.insert(JobColumn("note", "string"), at: 5)
+        try await lake.runner.define(job)
+        let table = try #require(try lake.catalog.table(database: "test", name: "events"))
+        #expect(table.columns.map(\.name) == ["id", "seq", "amount", "kind", "at", "note"])
+        #expect(!(try lake.catalog.partitions(database: "test", table: "events")).isEmpty)
+        // Raw objects without the new column still load, with NULLs and a warning.
+        try await lake.put("raw/events/b.csv", SyntheticEvents.object(1, rows: 100))
+        let run = try await lake.runner.run("events")
+        #expect(run.manifest?.totals.rowsWritten ?? 0 > 0)
+        #expect(run.manifest?.warnings == ["s3://retail/raw/events/b.csv: no column 'note' in the header; NULL in every row"])
+        // Other partition keys under existing partitions would orphan them.
+        job.target.partitionKeys = ["year"]
+        await #expect { try await lake.runner.define(job) } throws: { ($0 as? TarnError)?.code == .conflict }
+        #expect(try lake.runner.definition("events").target.partitionKeys == ["year", "month", "day"])
+    }
 }

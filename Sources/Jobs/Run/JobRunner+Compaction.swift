@@ -124,10 +124,13 @@ extension JobRunner {
             let manifestFile = try await BlockingIO.run { try self.stageManifest(record, definition: definition, context: context) }
             try faults.check(.manifestStaged)
             let replaced = groups.flatMap(\.files).map { ObjectRef(bucket: $0.bucket, key: $0.key) }
-            try state.commit(
-                run: run, manifest: record,
-                plan: PublishPlan(staged: files + [manifestFile], deletions: replaced, partitions: [], obsoleteKeyFiles: obsolete),
-                table: table, bookmarks: [], removedFiles: replaced, keyFiles: keyFiles, removedKeyFiles: obsolete)
+            let state = self.state
+            try await BlockingIO.run { [keyFiles, obsolete] in
+                try state.commit(
+                    run: run, manifest: record,
+                    plan: PublishPlan(staged: files + [manifestFile], deletions: replaced, partitions: [], obsoleteKeyFiles: obsolete),
+                    table: table, bookmarks: [], removedFiles: replaced, keyFiles: keyFiles, removedKeyFiles: obsolete)
+            }
         } catch let crash as InjectedCrash {
             throw crash
         } catch {

@@ -8,7 +8,7 @@ enum PipelineItem: Sendable {
     /// Rows of a source object.
     case batch(TransformedBatch)
     /// A source object has been read completely.
-    case objectDone(index: Int, counts: ObjectCounts)
+    case objectDone(index: Int, counts: ObjectCounts, warnings: [String])
 }
 
 /// What the write thread hands back.
@@ -17,6 +17,7 @@ struct WriterOutcome: Sendable {
     var keys: [KeyFileContent]
     var counts: [ObjectCounts]
     var partitions: [PartitionRef]
+    var warnings: [String]
 }
 
 extension JobRunner {
@@ -116,15 +117,18 @@ extension JobRunner {
                 durations: .init(
                     planning: planned.timeIntervalSince(started), processing: processed.timeIntervalSince(planned),
                     staging: staged.timeIntervalSince(processed)),
-                warnings: [])
+                warnings: outcome.warnings)
             let manifestFile = try await BlockingIO.run { try self.stageManifest(manifest, definition: definition, context: context) }
             try faults.check(.manifestStaged)
 
             let publish = PublishPlan(
                 staged: outcome.files + [manifestFile], deletions: [], partitions: outcome.partitions, obsoleteKeyFiles: replacedKeyFiles)
-            try state.commit(
-                run: run, manifest: manifest, plan: publish, table: table, bookmarks: objects, removedFiles: [], keyFiles: keyFiles,
-                removedKeyFiles: replacedKeyFiles)
+            let state = self.state
+            try await BlockingIO.run { [objects, replacedKeyFiles] in
+                try state.commit(
+                    run: run, manifest: manifest, plan: publish, table: table, bookmarks: objects, removedFiles: [], keyFiles: keyFiles,
+                    removedKeyFiles: replacedKeyFiles)
+            }
         } catch let crash as InjectedCrash {
             throw crash  // a simulated crash leaves everything as a killed process would
         } catch {
@@ -149,10 +153,10 @@ extension JobRunner {
                 let transformer = try BatchTransformer(plan: plan)
                 let reader = SourceReader(plan: plan, store: store)
                 for (index, object) in objects.enumerated() {
-                    let counts = try reader.read(object) { text, mapping in
+                    let (counts, warnings) = try reader.read(object) { text, mapping in
                         try queue.put(.batch(transformer.transform(text, mapping: mapping, object: index)))
                     }
-                    try queue.put(.objectDone(index: index, counts: counts))
+                    try queue.put(.objectDone(index: index, counts: counts, warnings: warnings))
                 }
                 queue.close()
             } catch {
@@ -169,10 +173,13 @@ extension JobRunner {
                 }
                 do {
                     var objectCounts = objects.map { _ in ObjectCounts() }
+                    var warnings: [String] = []
                     while let item = try queue.take() {
                         switch item {
                         case .batch(let batch): try writer.consume(batch)
-                        case .objectDone(let index, let counts): objectCounts[index] = counts
+                        case .objectDone(let index, let counts, let objectWarnings):
+                            objectCounts[index] = counts
+                            warnings += objectWarnings
                         }
                     }
                     let (files, keys) = try writer.finish()
@@ -182,7 +189,7 @@ extension JobRunner {
                         counts[index].gzip = objectCounts[index].gzip
                     }
                     let partitions = writer.partitionsTouched.map { PartitionRef(spec: $0.spec, values: $0.values) }
-                    return WriterOutcome(files: files, keys: keys, counts: counts, partitions: partitions)
+                    return WriterOutcome(files: files, keys: keys, counts: counts, partitions: partitions, warnings: warnings)
                 } catch {
                     queue.fail(error)
                     writer.abandon()

@@ -94,13 +94,33 @@ public final class JobRunner: Sendable {
         "\(definition.target.database.lowercased()).\(definition.target.table.lowercased())"
     }
 
-    /// Creates the target database and table in the catalog if they do not exist.
+    /// Creates the target database and table in the catalog if they do not exist, and brings an
+    /// existing table's columns up to date when the job's columns changed (new files carry the
+    /// new schema; Athena-style readers read old files by column name).
+    /// - Throws: `TarnError(.conflict)` when the partition keys or the location would change
+    ///   under existing partitions, which would orphan them.
     func ensureCatalog(_ plan: JobPlan) async throws {
         let target = plan.definition.target
         try await catalog.createDatabase(DatabaseDefinition(name: target.database, created: clock.now()), ifNotExists: true)
-        var table = plan.tableDefinition()
-        table.created = clock.now()
-        try await catalog.createTable(table, ifNotExists: true)
+        var wanted = plan.tableDefinition()
+        guard let existing = try catalog.table(database: target.database, name: target.table) else {
+            wanted.created = clock.now()
+            try await catalog.createTable(wanted, ifNotExists: true)
+            return
+        }
+        wanted.created = existing.created
+        wanted.tableType = existing.tableType
+        guard existing.columns != wanted.columns || existing.partitionKeys != wanted.partitionKeys || existing.location != wanted.location
+            || existing.properties != wanted.properties || existing.comment != wanted.comment
+        else { return }
+        if existing.partitionKeys != wanted.partitionKeys || existing.normalizedLocation != wanted.normalizedLocation,
+            try !catalog.partitions(database: target.database, table: target.table).isEmpty
+        {
+            throw TarnError(
+                .conflict,
+                "job '\(plan.definition.name)': table \(target.database).\(target.table) already has partitions under \(existing.location) keyed by \(existing.partitionKeys.map(\.name)); the job would write \(wanted.location) keyed by \(wanted.partitionKeys.map(\.name)). Drop the table or use another one.")
+        }
+        try await catalog.updateTable(wanted)
     }
 
     // MARK: identifiers

@@ -9,9 +9,10 @@ import TextFormats
 /// the object is compressed, then the CSV or JSON Lines reader.
 ///
 /// CSV columns are matched to the job's source fields by header name (case-insensitive), so a
-/// producer may reorder or add columns; a missing column fails the run with both lists, since
-/// every row would otherwise be rejected for the same reason. Without a header the source
-/// fields are taken by position.
+/// producer may reorder or add columns. A missing optional column reads as NULL (with a warning
+/// in the manifest, e.g. while producers catch up with a new column); a missing required column
+/// fails the run with both lists, since every row would be rejected for the same reason.
+/// Without a header the source fields are taken by position.
 struct SourceReader {
     let plan: JobPlan
     let store: ObjectStore
@@ -22,11 +23,11 @@ struct SourceReader {
     static let gzipMagic: [UInt8] = [0x1F, 0x8B]
 
     /// Reads `object`, calling `emit` with each reader batch and the column of each source field
-    /// in it.
-    /// - Returns: bytes read and whether the object was gzip.
+    /// in it (-1: absent, NULL in every row).
+    /// - Returns: bytes read, whether the object was gzip, and warnings (absent optional columns).
     /// - Throws: `TarnError(.conflict)` when the object changed since the run was planned,
     ///   `.invalidArgument` for a header without a needed column, `.corrupt` for bad gzip data.
-    func read(_ object: SourceObject, emit: (TextBatch, [Int]) throws -> Void) throws -> ObjectCounts {
+    func read(_ object: SourceObject, emit: (TextBatch, [Int]) throws -> Void) throws -> (counts: ObjectCounts, warnings: [String]) {
         let reader = try store.open(bucket: object.bucket, key: object.key)
         guard reader.info.etag == object.etag else {
             throw TarnError(.conflict, "\(object.uri) changed since the run was planned (ETag \(object.etag) → \(reader.info.etag)); run the job again")
@@ -42,6 +43,7 @@ struct SourceReader {
         case .auto: gzip = first.starts(with: Self.gzipMagic) || object.key.hasSuffix(".gz")
         }
         counts.gzip = gzip
+        var warnings: [String] = []
         var text = TextStream(chunks: chunks, pending: first, gunzip: gzip ? try GzipDecompressor() : nil, name: object.uri)
 
         switch plan.definition.source.format {
@@ -73,7 +75,10 @@ struct SourceReader {
                     header = probe.header
                 }
             }
-            guard let (schema, mapping) = try csvLayout(header: header, object: object) else { return counts }  // empty object
+            guard let (schema, mapping, absent) = try csvLayout(header: header, object: object) else { return (counts, []) }  // empty object
+            if !absent.isEmpty {
+                warnings.append("\(object.uri): no column \(absent.map { "'\($0)'" }.joined(separator: ", ")) in the header; NULL in every row")
+            }
             let csv = try CSVReader(schema: schema, options: plan.csvOptions)
             for chunk in buffered {
                 csv.push(chunk)
@@ -86,7 +91,7 @@ struct SourceReader {
             csv.finish()
             while let batch = try csv.nextBatch() { try emit(batch, mapping) }
         }
-        return counts
+        return (counts, warnings)
     }
 
     static let jsonOptions: JSONOptions = {
@@ -97,22 +102,24 @@ struct SourceReader {
         return options
     }()
 
-    /// The reader schema for a CSV object and where each source field sits in it; nil for an
-    /// object without even a header.
-    private func csvLayout(header: [String]?, object: SourceObject) throws -> (Schema, [Int])? {
+    /// The reader schema for a CSV object, where each source field sits in it (-1: absent) and
+    /// the absent optional fields; nil for an object without even a header.
+    private func csvLayout(header: [String]?, object: SourceObject) throws -> (Schema, [Int], [String])? {
         guard plan.csvOptions.hasHeader else {
-            return (Schema(plan.sourceFields.map { Field($0.name, $0.type) }), Array(plan.sourceFields.indices))
+            return (Schema(plan.sourceFields.map { Field($0.name, $0.type) }), Array(plan.sourceFields.indices), [])
         }
         guard let header else { return nil }
         let names = header.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r\u{FEFF}")).lowercased() }
         var fields = names.enumerated().map { index, name in Field(name.isEmpty ? "column\(index)" : name, .string) }
         var mapping: [Int] = []
         var missing: [String] = []
+        var absent: [String] = []
         for source in plan.sourceFields {
             let wanted = source.name.lowercased()
             let matches = names.indices.filter { names[$0] == wanted }
             guard let column = matches.first else {
-                missing.append(source.name)
+                if plan.columns[source.outputIndex].rules.required { missing.append(source.name) } else { absent.append(source.name) }
+                mapping.append(-1)
                 continue
             }
             guard matches.count == 1 else {
@@ -126,7 +133,7 @@ struct SourceReader {
                 .invalidArgument,
                 "\(object.uri): the header has no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (header: \(header.joined(separator: ",")))")
         }
-        return (Schema(fields), mapping)
+        return (Schema(fields), mapping, absent)
     }
 }
 

@@ -56,6 +56,10 @@ final class BatchTransformer {
         columns.reserveCapacity(plan.columns.count)
         for planned in plan.columns {
             if let source = planned.sourceIndex {
+                guard mapping[source] >= 0 else {
+                    columns.append(Self.nulls(planned.type, rows: rows))
+                    continue
+                }
                 columns.append(Standardizer.apply(planned.transforms, to: input.columns[mapping[source]]))
             } else if let (function, from) = planned.derived {
                 columns.append(DerivedColumns.compute(function, from: columns[from]))
@@ -84,6 +88,13 @@ final class BatchTransformer {
         batch = Self.dropValidity(batch, plan: plan)
         let keys = plan.keyColumns.isEmpty ? [] : KeyHasher.hashes(plan.keyColumns.map { batch.columns[$0] }, rowCount: batch.rowCount)
         return TransformedBatch(object: object, batch: batch, lines: lines, keys: keys, rejections: rejections, rowsRead: text.sourceRows)
+    }
+
+    /// A column of `rows` NULLs (a source field absent from the object).
+    static func nulls(_ type: DataType, rows: Int) -> Column {
+        var builder = ColumnBuilder(type, capacity: rows)
+        for _ in 0..<rows { builder.appendNull() }
+        return builder.build()
     }
 
     /// Required columns hold no NULLs once the rejects are gone; their validity arrays (all true)

@@ -64,10 +64,19 @@ var targets: [Target] = [
         ],
         swiftSettings: strict),
 
+    // Layer 6: ETL jobs (validate, dedupe, partitioned Parquet, commit protocol, triggers).
+    .target(
+        name: "Jobs",
+        dependencies: [
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Catalog",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict),
+
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", "Ingest", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Storage", "Catalog", "Ingest", "Jobs", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -84,6 +93,10 @@ var targets: [Target] = [
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "JobsTests",
+        dependencies: ["Jobs", "Catalog", "Codecs", "Columnar", "Parquet", "Storage", "TarnCore", "TextFormats", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(
         name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures", "Peers"], swiftSettings: strict),
@@ -103,6 +116,7 @@ var targets: [Target] = [
         name: "TarnBench",
         dependencies: [
             "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "SQLParser", "QueryPlanner", "QueryExecution", "Ingest",
+            "Storage", "Catalog", "Jobs",
         ],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
@@ -125,7 +139,7 @@ if !libraryOnly {
         .target(
             name: "Server",
             dependencies: [
-                "TarnCore", "Storage", "Access", "Ingest", "Lake",
+                "TarnCore", "Storage", "Access", "Ingest", "Jobs", "Lake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -136,7 +150,8 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData", "Ingest", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData",
+                "Ingest", "Jobs", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,5 +11,6 @@ enum BenchmarkRegistry {
         "sql": sqlBenchmark,
         "ingest": ingestBenchmark,
         "s3load": s3LoadBenchmark,
+        "jobs-sales": jobsSalesBenchmark,
     ]
 }

@@ -1,5 +1,7 @@
+import Catalog
 import Foundation
 import Ingest
+import Jobs
 import Logging
 import Storage
 import TarnCore
@@ -16,12 +18,18 @@ import TarnCore
 ///    storage/               ObjectStore: meta/objects.db + blobs/
 ///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
 ///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
+///    catalog/catalog.db     CatalogStore: databases, tables, partitions
+///    jobs/                  JobRunner: state.db (definitions, runs, bookmarks, committed files) + keys/ (dedupe index)
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
     public let directory: DataDirectory
     /// The object store.
     public let store: ObjectStore
+    /// The catalog (Glue's role): databases, tables, partitions.
+    public let catalog: CatalogStore
+    /// The ETL job runner (Glue jobs' role); the server hosts its `TriggerService`.
+    public let jobs: JobRunner
     /// The root credentials.
     public let rootCredentials: RootCredentials
     /// Kinesis-style data streams.
@@ -45,12 +53,19 @@ public final class Lake: Sendable {
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
         store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        try FileSystem.createDirectory(directory.path + "/catalog")
+        catalog = try CatalogStore(path: directory.path + "/catalog/catalog.db")
         streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
-        firehose = try DeliveryStreams(directory: directory.path + "/firehose", store: store, streams: streams, logger: logger)
+        // Firehose's record format conversion reads table schemas from the catalog, as Glue does on AWS.
+        firehose = try DeliveryStreams(
+            directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog), logger: logger)
+        jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs")
     }
 
-    /// Start-up recovery that may take a while (orphan blob collection); run it in the background.
+    /// Start-up recovery that may take a while (orphan blob collection, finishing or rolling back
+    /// interrupted job runs); run it in the background.
     public func recover() async throws {
+        try await jobs.recover()
         try await store.collectOrphans(startedAt: openedAt)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Jobs
 import Lake
 import Logging
 import NIOCore
@@ -61,11 +62,14 @@ public struct TarnServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        let triggers = TriggerService(runner: lake.jobs, logger: logger)
         application.beforeServerStarts {
             // Recovery runs in the background: the store is consistent without it, it only
-            // reclaims space from writes a crash interrupted.
+            // reclaims space from writes a crash interrupted. Job triggers (upload events,
+            // schedules) start once interrupted runs have been finished or rolled back.
             Task.detached {
                 do { try await lake.recover() } catch { logger.warning("start-up recovery failed: \(error)") }
+                await triggers.start()
             }
         }
         try await application.runService()

@@ -47,25 +47,9 @@ struct PresignCommand: ParsableCommand {
             throw ValidationError("--endpoint must be a URL like http://127.0.0.1:9000")
         }
         let hostHeader = url.port.map { "\(host):\($0)" } ?? host
-        let signer = SigV4Signer(credentials: try credentials(), region: region, service: "s3")
+        let signer = SigV4Signer(credentials: try StreamsJSONClient.credentials(data: data), region: region, service: "s3")
         let path = "/" + PercentEncoding.encodePath(bucket) + "/" + PercentEncoding.encodePath(key)
         say(signer.presignedURL(method: method.uppercased(), scheme: scheme, host: hostHeader, path: path, expires: expires, at: Int64(Date().timeIntervalSince1970)))
     }
 
-    func credentials() throws -> SigningCredentials {
-        let environment = ProcessInfo.processInfo.environment
-        for (id, secret) in [("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), ("TARN_ROOT_ACCESS_KEY_ID", "TARN_ROOT_SECRET_ACCESS_KEY")] {
-            if let id = environment[id], let secret = environment[secret], !id.isEmpty, !secret.isEmpty {
-                return SigningCredentials(accessKeyID: id, secretAccessKey: secret)
-            }
-        }
-        let path = data + "/root-credentials.json"
-        guard let bytes = try? FileSystem.readFile(path),
-            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String],
-            let id = object["accessKeyId"], let secret = object["secretAccessKey"]
-        else {
-            throw ValidationError("no credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or point --data at a data directory")
-        }
-        return SigningCredentials(accessKeyID: id, secretAccessKey: secret)
-    }
 }

@@ -217,4 +217,18 @@ struct StoreFixture {
         #expect(removed?.name == "ObjectRemoved:Delete")
         #expect(created!.sequencer < removed!.sequencer)
     }
+
+    /// DeleteObjects removes every key in one commit; missing keys are fine; blobs are collected.
+    @Test func deleteManyInOneCommit() async throws {
+        let fixture = try await StoreFixture()
+        defer { fixture.directory.remove() }
+        let store = fixture.store
+        for index in 0..<50 { try await store.put(bucket: "test-bucket", key: "k\(index)", bytes: [UInt8(index)]) }
+        let removed = try await store.delete(bucket: "test-bucket", keys: (0..<40).map { "k\($0)" } + ["absent", "k0"])
+        #expect(removed.map(\.key) == (0..<40).map { "k\($0)" })
+        #expect(try store.list(bucket: "test-bucket").objects.map(\.key) == (40..<50).map { "k\($0)" }.sorted())
+        try await store.sweepGarbage()
+        #expect(try store.blobs.inventory().count == 10)
+        await #expect { try await store.delete(bucket: "no-such-bucket", keys: ["k"]) } throws: { ($0 as? TarnError)?.code == .noSuchBucket }
+    }
 }

@@ -184,12 +184,13 @@ extension S3Handler {
             guard let key = object.value("Key") else { throw XMLDocument.malformed("Object without Key") }
             do {
                 try ObjectKey.validate(key)
-                try await store.delete(bucket: bucket, key: key)
                 deleted.append(key)
             } catch let error as TarnError {
                 failures.append((key, error))
             }
         }
+        // All valid keys in one commit; a failed commit fails the request (nothing was deleted).
+        try await store.delete(bucket: bucket, keys: deleted)
         var writer = XMLWriter()
         writer.element("DeleteResult", namespace: true) { xml in
             if !quiet {

@@ -53,6 +53,12 @@ var targets: [Target] = [
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
 
+    // Layer 5: the SQL facade — statements over the catalog and the lake's files.
+    .target(
+        name: "Query",
+        dependencies: ["TarnCore", "Columnar", "Codecs", "SQLParser", "QueryPlanner", "QueryExecution", "Parquet", "TextFormats", "Storage", "Catalog"],
+        swiftSettings: strict),
+
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",

@@ -84,6 +84,13 @@ var targets: [Target] = [
     .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
     .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
     .testTarget(
+        name: "QueryTests",
+        dependencies: [
+            "Query", "Catalog", "Storage", "Parquet", "TextFormats", "QueryExecution", "QueryPlanner", "Columnar", "Codecs", "TarnCore",
+            "TarnTesting",
+        ],
+        exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(
         name: "QueryExecutionTests",
         dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),

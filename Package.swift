@@ -62,7 +62,7 @@ var targets: [Target] = [
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Storage", "Catalog", "Query", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -133,7 +133,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Lake", "Server", "Query", "SQLParser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,7 @@
+import Catalog
 import Foundation
 import Logging
+import Query
 import Storage
 import TarnCore
 
@@ -13,12 +15,18 @@ import TarnCore
 ///    tarn.lock              one process owns DIR (flock)
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
 ///    storage/               ObjectStore: meta/objects.db + blobs/
+///    catalog/catalog.db     CatalogStore: databases, tables, partitions
+///    query/history.db       QueryHistory: every statement, bytes scanned per table
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
     public let directory: DataDirectory
     /// The object store.
     public let store: ObjectStore
+    /// The table catalog.
+    public let catalog: CatalogStore
+    /// SQL over the lake: DDL, queries, CTAS and INSERT, with the query history.
+    public let query: QueryService
     /// The root credentials.
     public let rootCredentials: RootCredentials
     /// The region this lake reports.
@@ -31,13 +39,19 @@ public final class Lake: Sendable {
     ///   - path: the data directory.
     ///   - region: the AWS region to report.
     ///   - environment: where root credentials may come from.
+    ///   - queryOptions: settings of the query service (the embedded CLI allows local files).
     /// - Throws: when another process holds the directory, or it cannot be created.
-    public init(path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "tarn.lake")) throws {
+    public init(
+        path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "tarn.lake"), queryOptions: QueryServiceOptions = QueryServiceOptions()
+    ) throws {
         openedAt = Date()
         directory = try DataDirectory(path: path)
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
         store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
+        catalog = query.catalog
     }
 
     /// Start-up recovery that may take a while (orphan blob collection); run it in the background.

@@ -63,14 +63,14 @@ enum TableFunctions {
         } else {
             options.nullStrings = [nullString]
         }
-        var charged: Int64 = 0
+        var sample: (location: FileLocation, bytes: [UInt8])? = nil
         var columns: [Field]
         if let spelled = try string(named["columns"], "columns") {
             columns = try columnList(spelled)
         } else {
-            let (sample, whole, bytes) = try sampleBytes(listed[0], files: files)
-            charged = bytes
-            columns = try CSVSchemaInference.infer(sample: sample, isWholeFile: whole, options: options).fields
+            let (text, whole, raw) = try sampleBytes(listed[0], files: files)
+            sample = (listed[0].location, raw)
+            columns = try CSVSchemaInference.infer(sample: text, isWholeFile: whole, options: options).fields
             if try bool(named["all_varchar"], "all_varchar") ?? false { columns = columns.map { Field($0.name, .string) } }
         }
         let partitionNames = Set(partitionColumns.map { $0.name.lowercased() })
@@ -78,21 +78,21 @@ enum TableFunctions {
         let tableFiles = TableFiles(store: files, layout: .discovered(locations), partitionColumns: partitionColumns, listed: listed)
         return TextSource(
             displayName: "read_csv(\(display))", columns: columns, partitionColumns: partitionColumns, files: tableFiles, ledger: ledger,
-            layout: .csv(options, splittable: options.quote == nil), inferenceBytes: charged)
+            layout: .csv(options, splittable: options.quote == nil), sample: sample)
     }
 
     static func readJSON(_ arguments: [Value], _ named: [String: Value], files: FileStore, ledger: ScanLedger) throws -> any TableProvider {
         let (locations, display) = try paths(arguments, function: "read_json")
         let listed = try list(locations, files: files, function: "read_json")
         let partitionColumns = try hiveColumns(listed, named)
-        var charged: Int64 = 0
+        var sample: (location: FileLocation, bytes: [UInt8])? = nil
         var columns: [Field]
         if let spelled = try string(named["columns"], "columns") {
             columns = try columnList(spelled)
         } else {
-            let (sample, whole, bytes) = try sampleBytes(listed[0], files: files)
-            charged = bytes
-            columns = JSONSchemaInference.infer(sample: sample, isWholeFile: whole).fields
+            let (text, whole, raw) = try sampleBytes(listed[0], files: files)
+            sample = (listed[0].location, raw)
+            columns = JSONSchemaInference.infer(sample: text, isWholeFile: whole).fields
         }
         let partitionNames = Set(partitionColumns.map { $0.name.lowercased() })
         columns = columns.filter { !partitionNames.contains($0.name.lowercased()) }.map { Field($0.name, $0.type) }
@@ -100,7 +100,7 @@ enum TableFunctions {
         let tableFiles = TableFiles(store: files, layout: .discovered(locations), partitionColumns: partitionColumns, listed: listed)
         return TextSource(
             displayName: "read_json(\(display))", columns: columns, partitionColumns: partitionColumns, files: tableFiles, ledger: ledger,
-            layout: .json(JSONOptions(), ignoreMalformed: ignore), inferenceBytes: charged)
+            layout: .json(JSONOptions(), ignoreMalformed: ignore), sample: sample)
     }
 
     // MARK: arguments
@@ -141,23 +141,31 @@ enum TableFunctions {
         return TableFiles.inferPartitionColumns(files)
     }
 
-    /// The first bytes of a file for schema inference (decompressed when gzip).
-    static func sampleBytes(_ file: DataFile, files: FileStore) throws -> (bytes: [UInt8], wholeFile: Bool, read: Int64) {
+    /// The first bytes of a file for schema inference: the text (decompressed when gzip, cut
+    /// at the last line end) and the bytes as read.
+    static func sampleBytes(_ file: DataFile, files: FileStore) throws -> (text: [UInt8], wholeFile: Bool, raw: [UInt8]) {
         let reader = try files.open(file.location)
         let count = min(reader.size, inferenceSampleBytes)
-        var bytes = try reader.read(0..<count, name: file.location.description)
+        let raw = try reader.read(0..<count, name: file.location.description)
+        var bytes = raw
         let whole = count == reader.size
         if bytes.starts(with: TextStream.gzipMagic) {
+            // Decompress piece by piece and stop at a few MiB: a small gzip sample can expand a lot.
             let gunzip = try GzipDecompressor()
             var output: [UInt8] = []
-            try gunzip.decompress(bytes, appendingTo: &output, limit: 8 << 20)
+            var offset = 0
+            while offset < raw.count && output.count < Int(inferenceSampleBytes) * 4 {
+                let end = min(raw.count, offset + 16 * 1024)
+                try raw[offset..<end].withUnsafeBytes { try gunzip.decompress($0, appendingTo: &output) }
+                offset = end
+            }
             bytes = output
             // Cut at the last complete line: the sample may end mid-record.
-            if !whole, let last = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange((last + 1)...) }
-            return (bytes, false, count)
+            if let last = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange((last + 1)...) }
+            return (bytes, false, raw)
         }
         if !whole, let last = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange((last + 1)...) }
-        return (bytes, whole, count)
+        return (bytes, whole, raw)
     }
 
     /// `'name type, name type'` with Hive or SQL type spellings.

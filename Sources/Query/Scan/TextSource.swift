@@ -35,20 +35,23 @@ final class TextSource: TableSource {
     let files: TableFiles
     let ledger: ScanLedger?
     let layout: TextLayout
-    /// Bytes read while binding (schema inference), charged to the first scan.
-    private let unchargedBytes: Mutex<Int64>
+    /// The first bytes of a file, read while binding to infer the schema: the first scan reads
+    /// them from here instead of reading (and charging) them again.
+    private let sample: Mutex<(location: FileLocation, bytes: [UInt8])?>
 
     /// Uncompressed files above this size are split at line ends (when the layout allows).
     static let splitBytes: Int64 = 32 << 20
 
-    init(displayName: String, columns: [Field], partitionColumns: [Field], files: TableFiles, ledger: ScanLedger?, layout: TextLayout, inferenceBytes: Int64 = 0) {
+    init(displayName: String, columns: [Field], partitionColumns: [Field], files: TableFiles, ledger: ScanLedger?, layout: TextLayout,
+        sample: (location: FileLocation, bytes: [UInt8])? = nil
+    ) {
         self.displayName = displayName
         self.columns = columns
         self.partitionColumns = partitionColumns
         self.files = files
         self.ledger = ledger
         self.layout = layout
-        self.unchargedBytes = Mutex(inferenceBytes)
+        self.sample = Mutex(sample)
     }
 
     /// Text rows take tens of bytes each; a rough count is enough to pick join sides.
@@ -67,10 +70,14 @@ final class TextSource: TableSource {
         let (kept, skipped) = try scanColumns.prunePartitions(try files.files())
         var pruned = ScanStatistics()
         pruned.filesSkipped = skipped
-        let charged = unchargedBytes.withLock { bytes in defer { bytes = 0 }; return bytes }
-        pruned.bytesScanned += charged
-        ledger?.add(displayName, charged)
         ledger?.touch(displayName)
+        var sample = self.sample.withLock { value in defer { value = nil }; return value }
+        if let unused = sample, !kept.contains(where: { $0.file.location == unused.location }) {
+            // Read for the schema but not scanned: still bytes read from storage.
+            pruned.bytesScanned += Int64(unused.bytes.count)
+            ledger?.add(displayName, Int64(unused.bytes.count))
+            sample = nil
+        }
         let context = TextScanContext(store: files.store, table: displayName, ledger: ledger, columns: scanColumns, dataColumns: columns, layout: layout)
         var splits: [any ScanSplit] = []
         for file in kept {
@@ -88,7 +95,13 @@ final class TextSource: TableSource {
             for piece in 0..<pieces {
                 let start = Int64(piece) * step
                 let end = piece == pieces - 1 ? size : Int64(piece + 1) * step
-                splits.append(TextSplit(context: context, file: file, range: pieces == 1 ? nil : start..<end, countsFile: piece == 0))
+                var prefix: [UInt8]? = nil
+                if piece == 0, let taken = sample, taken.location == file.file.location {
+                    prefix = taken.bytes
+                    sample = nil
+                }
+                splits.append(
+                    TextSplit(context: context, file: file, range: pieces == 1 ? nil : start..<end, countsFile: piece == 0, prefetched: prefix))
             }
         }
         return ScanPlan(splits: splits, pruned: pruned)
@@ -114,6 +127,8 @@ struct TextSplit: ScanSplit {
     /// line belongs to exactly one split.
     let range: Range<Int64>?
     let countsFile: Bool
+    /// The file's first bytes, already read (schema inference); used as the first chunk.
+    var prefetched: [UInt8]? = nil
 
     func open() throws -> any BatchStream { try TextStream(split: self) }
 }

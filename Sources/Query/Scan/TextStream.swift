@@ -62,6 +62,7 @@ final class TextStream: BatchStream {
     private var inputDone = false
     private var parserFinished = false
     private var queued: [RecordBatch] = []
+    private var prefetched: [UInt8]?
     private(set) var statistics = ScanStatistics()
 
     init(split: TextSplit) throws {
@@ -73,6 +74,7 @@ final class TextStream: BatchStream {
         position = split.range?.lowerBound ?? 0
         end = split.range.map(\.upperBound)
         seekingLineStart = position > 0
+        prefetched = position == 0 ? split.prefetched : nil
         if split.countsFile { statistics.filesRead = 1 }
 
         var requested = context.columns.dataIndices
@@ -146,9 +148,15 @@ final class TextStream: BatchStream {
             return
         }
         let chunkStart = position
-        var chunk = try reader.read(position..<(position + Int64(count)), name: name)
-        position += Int64(count)
-        charge(count)
+        var chunk: [UInt8]
+        if let first = prefetched, position == 0, !first.isEmpty, first.count <= size {
+            chunk = first
+            prefetched = nil
+        } else {
+            chunk = try reader.read(position..<(position + Int64(count)), name: name)
+        }
+        position += Int64(chunk.count)
+        charge(chunk.count)
         if !checkedMagic {
             checkedMagic = true
             if chunkStart == 0, chunk.starts(with: Self.gzipMagic) { gunzip = try GzipDecompressor() }

@@ -97,7 +97,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/region=west", withIntermediateDirectories: true)
         try "id,amount\n1,2.5\n2,\n".write(toFile: dir + "/region=east/a.csv", atomically: true, encoding: .utf8)
         try "id,amount\n3,4.5\n".write(toFile: dir + "/region=west/b.csv", atomically: true, encoding: .utf8)
-        let rows = try await lake.rows("SELECT region, id, amount FROM read_csv('\(dir)/*/*.csv') ORDER BY id")
+        let all = try await lake.run("SELECT region, id, amount FROM read_csv('\(dir)/*/*.csv') ORDER BY id")
+        // The inference sample is read once: bytes scanned are exactly the two files.
+        #expect(all.statistics.bytesScanned == Int64("id,amount\n1,2.5\n2,\n".utf8.count + "id,amount\n3,4.5\n".utf8.count))
+        let rows = all.result.textRows
         #expect(rows == [["east", "1", "2.5"], ["east", "2", "NULL"], ["west", "3", "4.5"]])
         let filtered = try await lake.run("SELECT count(*) FROM read_csv('\(dir)/', hive_partitioning => true) WHERE region = 'west'")
         #expect(filtered.result.textRows == [["1"]])

@@ -1,3 +1,4 @@
+import Columnar
 import Foundation
 import Testing
 
@@ -60,5 +61,20 @@ import Testing
         try await lake.run("CREATE TABLE empty WITH (partitioned_by = ARRAY['b']) AS (SELECT 1 AS a, 2 AS b) WITH NO DATA")
         #expect(try await lake.rows("SELECT count(*) FROM empty") == [["0"]])
         #expect(try await lake.rows("DESCRIBE empty").prefix(2).map { $0 } == [["a", "int", ""], ["b", "int", ""]])
+    }
+}
+
+@Suite struct PartitionGroupingTests {
+    @Test func groupsRowsByTupleInFirstAppearanceOrder() {
+        let year = Column(type: .int64, storage: .int64([2024, 2024, 2025, 2024, 2025, 2024]))
+        let month = Column(type: .int32, storage: .int32([1, 2, 1, 1, 1, 0]), validity: [true, true, true, true, true, false])
+        let (ids, first) = PartitionGrouping.groups([year, month], rowCount: 6)
+        #expect(ids == [0, 1, 2, 0, 2, 3])
+        #expect(first == [0, 1, 2, 5])
+        var names = ColumnBuilder(.string)
+        for name in ["a", "b", "a"] { names.append(string: name) }
+        let (stringIDs, stringFirst) = PartitionGrouping.groups([names.build()], rowCount: 3)
+        #expect(stringIDs == [0, 1, 0])
+        #expect(stringFirst == [0, 1])
     }
 }

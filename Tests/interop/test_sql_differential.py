@@ -200,9 +200,9 @@ QUERIES = [
         ORDER BY p.category, p.product_id"""),
     Q("q03_exists", "SELECT count(*) FROM {{stores}} st WHERE EXISTS (SELECT 1 FROM {{sales}} s WHERE s.store_id = st.store_id AND s.total > 1500)"),
     Q("q04_cte_chain", """
-        WITH daily AS (SELECT month, day, sum(total) AS rev FROM {{sales}} GROUP BY month, day),
+        WITH daily AS (SELECT month, day, sum(CAST(total AS DECIMAL(12,2))) AS rev FROM {{sales}} GROUP BY month, day),
              best AS (SELECT month, max(rev) AS top FROM daily GROUP BY month)
-        SELECT d.month, d.day, round(d.rev, 2) FROM daily d JOIN best b ON b.month = d.month AND b.top = d.rev ORDER BY d.month"""),
+        SELECT d.month, d.day, d.rev FROM daily d JOIN best b ON b.month = d.month AND b.top = d.rev ORDER BY d.month"""),
     Q("q05_nested_agg", "SELECT round(avg(n), 4), max(n) FROM (SELECT order_id, count(*) AS n FROM {{sales}} GROUP BY order_id) t"),
     Q("q06_in_having", """
         SELECT region, count(*) FROM {{sales}}

@@ -101,27 +101,17 @@ final class PartitionedParquetWriter {
             return
         }
         let keyColumns = partitionIndices.map { batch.columns[$0] }
-        // Results are usually ordered or clustered: most batches hold one partition.
-        let first = keyColumns.map { $0.value(at: 0) }
-        var groups: [[Value]: [Int32]] = [:]
-        var groupOrder: [[Value]] = []
-        var uniform = true
-        for row in 1..<batch.rowCount where uniform {
-            for (index, column) in keyColumns.enumerated() where column.value(at: row) != first[index] {
-                uniform = false
-                break
-            }
-        }
-        if uniform {
-            try append(batch, rows: nil, values: first)
+        let (ids, firstRows) = PartitionGrouping.groups(keyColumns, rowCount: batch.rowCount)
+        if firstRows.count == 1 {
+            // Ordered or clustered results: the whole batch is one partition.
+            try append(batch, rows: nil, values: keyColumns.map { $0.value(at: 0) })
             return
         }
-        for row in 0..<batch.rowCount {
-            let values = keyColumns.map { $0.value(at: row) }
-            if groups[values] == nil { groupOrder.append(values) }
-            groups[values, default: []].append(Int32(row))
+        var rows = [[Int32]](repeating: [], count: firstRows.count)
+        for (row, id) in ids.enumerated() { rows[Int(id)].append(Int32(row)) }
+        for (id, first) in firstRows.enumerated() {
+            try append(batch, rows: rows[id], values: keyColumns.map { $0.value(at: first) })
         }
-        for values in groupOrder { try append(batch, rows: groups[values]!, values: values) }
     }
 
     private func append(_ batch: RecordBatch, rows: [Int32]?, values: [Value]) throws {

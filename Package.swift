@@ -73,10 +73,16 @@ var targets: [Target] = [
         ],
         swiftSettings: strict),
 
+    // Layer 5: the SQL facade — statements over the catalog and the lake's files.
+    .target(
+        name: "Query",
+        dependencies: ["TarnCore", "Columnar", "Codecs", "SQLParser", "QueryPlanner", "QueryExecution", "Parquet", "TextFormats", "Storage", "Catalog"],
+        swiftSettings: strict),
+
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", "Catalog", "Ingest", "Jobs", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Storage", "Catalog", "Ingest", "Jobs", "Query", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -105,6 +111,13 @@ var targets: [Target] = [
         exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
     .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "QueryTests",
+        dependencies: [
+            "Query", "Catalog", "Storage", "Parquet", "TextFormats", "QueryExecution", "QueryPlanner", "Columnar", "Codecs", "TarnCore",
+            "TarnTesting",
+        ],
+        exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(
         name: "QueryExecutionTests",
         dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
@@ -151,7 +164,7 @@ if !libraryOnly {
             name: "tarn",
             dependencies: [
                 "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData",
-                "Ingest", "Jobs", "Lake", "Server",
+                "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

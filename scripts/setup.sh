@@ -19,7 +19,7 @@ fi
 
 if [ "${1:-}" = "--python" ]; then
   root=$(cd "$(dirname "$0")/.." && pwd)
-  if ! python3 -c "import boto3, pyarrow, duckdb, pytest, requests, awscli" 2>/dev/null; then
+  if ! python3 -c "import boto3, pyarrow, duckdb, pytest, requests, awscli, numpy" 2>/dev/null; then
     echo "setup: installing Python test peers" >&2
     python3 -m pip install -q -r "$root/Tests/interop/requirements.txt"
   fi

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Jobs
 import Logging
+import Query
 import Storage
 import TarnCore
 
@@ -20,6 +21,7 @@ import TarnCore
 ///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
 ///    catalog/catalog.db     CatalogStore: databases, tables, partitions
 ///    jobs/                  JobRunner: state.db (definitions, runs, bookmarks, committed files) + keys/ (dedupe index)
+///    query/history.db       QueryHistory: every statement, bytes scanned per table
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
@@ -30,6 +32,8 @@ public final class Lake: Sendable {
     public let catalog: CatalogStore
     /// The ETL job runner (Glue jobs' role); the server hosts its `TriggerService`.
     public let jobs: JobRunner
+    /// SQL over the lake: DDL, queries, CTAS and INSERT, with the query history.
+    public let query: QueryService
     /// The root credentials.
     public let rootCredentials: RootCredentials
     /// Kinesis-style data streams.
@@ -46,15 +50,20 @@ public final class Lake: Sendable {
     ///   - path: the data directory.
     ///   - region: the AWS region to report.
     ///   - environment: where root credentials may come from.
+    ///   - queryOptions: settings of the query service (the embedded CLI allows local files).
     /// - Throws: when another process holds the directory, or it cannot be created.
-    public init(path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "tarn.lake")) throws {
+    public init(
+        path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "tarn.lake"), queryOptions: QueryServiceOptions = QueryServiceOptions()
+    ) throws {
         openedAt = Date()
         directory = try DataDirectory(path: path)
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
         store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
         try FileSystem.createDirectory(directory.path + "/catalog")
-        catalog = try CatalogStore(path: directory.path + "/catalog/catalog.db")
+        query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
+        catalog = query.catalog
         streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
         // Firehose's record format conversion reads table schemas from the catalog, as Glue does on AWS.
         firehose = try DeliveryStreams(

@@ -34,6 +34,7 @@ var targets: [Target] = [
 
     // Layer 2: formats and keys.
     .target(name: "Parquet", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
+    .target(name: "Keys", dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
 
     // Layer 3: storage and access.
@@ -44,7 +45,7 @@ var targets: [Target] = [
 
     .target(
         name: "Storage",
-        dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Keys", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
@@ -52,7 +53,7 @@ var targets: [Target] = [
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Storage", "Keys", "Access", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -64,11 +65,13 @@ var targets: [Target] = [
     .testTarget(
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
+    .testTarget(name: "KeysTests", dependencies: ["Keys", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access"],
+        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "Keys", "Storage", "Lake"],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 
@@ -84,14 +87,19 @@ if !libraryOnly {
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     ]
     targets += [
         // Layer 7: the HTTP server.
         .target(
             name: "Server",
             dependencies: [
-                "TarnCore", "Storage", "Access", "Lake",
+                "TarnCore", "Storage", "Access", "Keys", "Lake",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,7 +109,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Keys", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,6 +1,9 @@
+import Access
 import Foundation
+import Keys
 import Logging
 import Storage
+import Synchronization
 import TarnCore
 
 /// # Lake
@@ -12,7 +15,10 @@ import TarnCore
 ///  DIR/
 ///    tarn.lock              one process owns DIR (flock)
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
-///    storage/               ObjectStore: meta/objects.db + blobs/
+///    root.key               generated root key (0600), unless --root-key-file / TARN_ROOT_KEY_FILE
+///    keys/                  KMS: keys.db (material wrapped by the root key) + audit/kms.jsonl
+///    iam.db                 users, access keys (secrets sealed), roles, policies
+///    storage/               ObjectStore: meta/objects.db + blobs/ (encrypted at rest)
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
@@ -25,19 +31,49 @@ public final class Lake: Sendable {
     public let region: String
     /// When this process opened the lake (start-up recovery uses it).
     public let openedAt: Date
+    /// The account id Tarn reports for its single account (AWS-shaped, 12 digits).
+    public static let accountID = "000000000000"
+    /// Where the root key was generated on this start, when no root key file was given (the
+    /// caller warns that production keeps the root key elsewhere).
+    public let generatedRootKeyPath: String?
+    /// The key service (KMS).
+    public let kms: KeyManagementService
+    /// Users, roles and policies (IAM).
+    public let identities: IdentityStore
+    /// The in-process authorization check.
+    public let authorizer: Authorizer
+    let securityCache = Mutex<[String: BucketSecurity]>([:])
 
     /// Opens the lake in `path`, creating it if needed, and takes its lock.
     /// - Parameters:
     ///   - path: the data directory.
     ///   - region: the AWS region to report.
-    ///   - environment: where root credentials may come from.
-    /// - Throws: when another process holds the directory, or it cannot be created.
-    public init(path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "tarn.lake")) throws {
+    ///   - environment: where root credentials (and `TARN_ROOT_KEY_FILE`) may come from.
+    ///   - rootKeyFile: the root key file (base64 of 32 bytes); else the environment's, else one
+    ///     generated in the data directory.
+    /// - Throws: when another process holds the directory, it cannot be created, or the root key
+    ///   is not the one the key store was created with (`WrongRootKey`).
+    public init(
+        path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "tarn.lake"), rootKeyFile: String? = nil
+    ) throws {
         openedAt = Date()
         directory = try DataDirectory(path: path)
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
-        store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        let (rootKey, generated) = try RootKey.resolve(file: rootKeyFile, environment: environment, dataDirectory: directory.path)
+        generatedRootKeyPath = generated
+        let root = StoredCredential(
+            credentials: SigningCredentials(accessKeyID: rootCredentials.accessKeyID, secretAccessKey: rootCredentials.secretAccessKey),
+            principal: .root(accountID: Self.accountID))
+        identities = try IdentityStore(
+            path: directory.path + "/iam.db", accountID: Self.accountID, root: root, sealingKey: rootKey.derivedKey(purpose: "iam secrets"))
+        authorizer = Authorizer(identities: identities)
+        kms = try KeyManagementService(
+            directory: directory.path + "/keys", rootKey: rootKey, accountID: Self.accountID, region: region,
+            authorizer: LakeKeyAuthorizer(authorizer: authorizer))
+        store = try ObjectStore(
+            directory: directory.path + "/storage", region: region, logger: logger, keyring: ObjectKeyring(kms: kms, region: region))
     }
 
     /// Start-up recovery that may take a while (orphan blob collection); run it in the background.

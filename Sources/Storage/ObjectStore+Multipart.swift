@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Keys
 import TarnCore
 
 extension ObjectStore {
@@ -7,8 +8,17 @@ extension ObjectStore {
     ///
     /// Upload ids start with the creation time in hex, so sorting them sorts by age, as S3's
     /// ListMultipartUploads orders uploads of one key.
-    public func createMultipartUpload(bucket: String, key: String, attributes: ObjectAttributes) async throws -> String {
+    /// - Parameters:
+    ///   - encryption: the server-side encryption; nil applies the bucket's default. The data key
+    ///     is made now and encrypts every part.
+    ///   - caller: who uploads, for SSE-KMS.
+    public func createMultipartUpload(
+        bucket: String, key: String, attributes: ObjectAttributes, encryption: ServerSideEncryption? = nil, caller: KeyCaller? = nil
+    ) async throws -> String {
         try ObjectKey.validate(key)
+        try self.bucket(bucket)
+        var attributes = attributes
+        attributes.encryption = try newObjectKey(bucket: bucket, key: key, encryption: encryption, caller: caller)?.stored
         let created = now()
         let uploadID = String(MetadataIndex.milliseconds(created), radix: 16) + Identifiers.randomToken(length: 40)
         try await index.createUpload(UploadInfo(uploadID: uploadID, bucket: bucket, key: key, initiated: created, attributes: attributes))
@@ -23,12 +33,14 @@ extension ObjectStore {
     }
 
     /// Starts streaming one part's bytes; commit it with `ObjectUpload.commitPart`.
-    public func beginPartUpload(bucket: String, key: String, uploadID: String, partNumber: Int) throws -> (ObjectUpload, UploadInfo) {
+    /// - Parameter caller: who uploads; an SSE-KMS upload needs their `kms:Decrypt` on the key.
+    public func beginPartUpload(bucket: String, key: String, uploadID: String, partNumber: Int, caller: KeyCaller? = nil) throws -> (ObjectUpload, UploadInfo) {
         guard (1...MetadataIndex.maximumPartNumber).contains(partNumber) else {
             throw TarnError(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
         }
         let upload = try self.upload(uploadID, bucket: bucket, key: key)
-        return (ObjectUpload(store: self, bucket: bucket, writer: try blobs.create(), algorithm: upload.attributes.checksum?.algorithm), upload)
+        let dataKey = try upload.attributes.encryption.map { try objectKey($0, caller: caller) }
+        return (ObjectUpload(store: self, bucket: bucket, writer: try encryptedWriter(dataKey), algorithm: upload.attributes.checksum?.algorithm), upload)
     }
 
     /// Completes an upload from the listed parts (CompleteMultipartUpload).

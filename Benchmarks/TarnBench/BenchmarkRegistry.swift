@@ -4,5 +4,6 @@ enum BenchmarkRegistry {
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
         "access": accessBenchmark,
+        "security": securityBenchmark,
     ]
 }

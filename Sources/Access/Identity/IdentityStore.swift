@@ -33,6 +33,9 @@ public final class IdentityStore: CredentialStore, Sendable {
         var policies: [String: IAMManagedPolicy] = [:]
         /// Parsed identity policies per principal, rebuilt lazily after a change.
         var resolved: [IAMIdentity: [NamedPolicy]] = [:]
+        /// Temporary credentials from AssumeRole, by access key id (memory only: a restart ends
+        /// every session, which only shortens them).
+        var sessions: [String: (credential: StoredCredential, expires: Date)] = [:]
     }
 
     private let state: Mutex<State>
@@ -116,7 +119,15 @@ public final class IdentityStore: CredentialStore, Sendable {
     /// The credential for an access key id: the root key, or an active user key.
     public func credential(forAccessKeyID accessKeyID: String) -> StoredCredential? {
         if accessKeyID == root.credentials.accessKeyID { return root }
+        let now = clock.now()
         return state.withLock { state -> StoredCredential? in
+            if let session = state.sessions[accessKeyID] {
+                guard session.expires > now else {
+                    state.sessions[accessKeyID] = nil
+                    return nil
+                }
+                return session.credential
+            }
             guard let key = state.keys[accessKeyID], key.status == "Active", let secret = state.secrets[accessKeyID] else { return nil }
             return StoredCredential(
                 credentials: SigningCredentials(accessKeyID: accessKeyID, secretAccessKey: secret), principal: .user(key.userName, accountID: accountID))
@@ -264,6 +275,32 @@ public final class IdentityStore: CredentialStore, Sendable {
         let trust = NamedPolicy(source: "trust policy of role \(name)", document: try cache.document(role.trustPolicy, kind: .resource))
         let request = AuthorizationRequest(principal: principal, action: "sts:AssumeRole", resource: role.arn(accountID: accountID), context: context)
         return PolicyEvaluator.evaluate(request, identityPolicies: identityPolicies(for: principal), resourcePolicy: trust, mode: .keyPolicy)
+    }
+
+    /// AssumeRole: temporary credentials for a session of `role`, after its trust policy
+    /// (and, for a trust policy that names the account, the caller's IAM policies) allow it.
+    /// - Parameters:
+    ///   - duration: seconds, 900…43200 (STS limits; default one hour).
+    /// - Returns: the credentials (with session token), the session principal and the expiry.
+    /// - Throws: `AccessDenied` with the trust decision's reason; `NoSuchEntity`; `ValidationError`.
+    public func assumeRole(
+        _ role: String, sessionName: String, by principal: Principal, duration: Int = 3600, context: ConditionContext = ConditionContext()
+    ) throws -> (credentials: SigningCredentials, principal: Principal, expires: Date) {
+        guard (900...43_200).contains(duration) else {
+            throw TarnError(.iamValidation, "DurationSeconds must be between 900 and 43200, got \(duration)")
+        }
+        try IAMNames.validate(sessionName, what: "roleSessionName")
+        var context = context
+        context.merge(principal.conditionKeys)
+        let decision = try mayAssume(principal, role: role, context: context)
+        guard decision.isAllowed else { throw TarnError(.accessDenied, decision.reason) }
+        let session = Principal.assumedRole(role, session: sessionName, accountID: accountID)
+        let credentials = SigningCredentials(
+            accessKeyID: "ASIA" + Identifiers.randomToken(length: 16).uppercased(), secretAccessKey: Identifiers.randomToken(length: 40),
+            sessionToken: Identifiers.randomToken(length: 96))
+        let expires = clock.now().addingTimeInterval(Double(duration))
+        state.withLock { $0.sessions[credentials.accessKeyID] = (StoredCredential(credentials: credentials, principal: session), expires) }
+        return (credentials, session, expires)
     }
 
     // MARK: policies

@@ -18,6 +18,8 @@ struct S3Call: Sendable {
     let requestID: String
     /// Who signed the request and what remains to be verified about its body.
     let authentication: Authentication
+    /// The request's global condition keys (`aws:SecureTransport`, `aws:SourceIp`…) for policies.
+    var conditions = ConditionContext()
 
     /// The HTTP method.
     var method: HTTPRequest.Method { request.method }

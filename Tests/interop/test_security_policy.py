@@ -55,7 +55,9 @@ class World:
             "farip": [allow_all("s3:*", "*", {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})],
             "localip": [allow_all("s3:GetObject", "*", {"IpAddress": {"aws:SourceIp": ["127.0.0.0/8", "::1/128"]}})],
             "encuser": [allow_all("s3:PutObject", f"arn:aws:s3:::{prod}/*", {"StringEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}),
-                        allow_all("s3:GetObject", f"arn:aws:s3:::{prod}/*")],
+                        allow_all("s3:GetObject", f"arn:aws:s3:::{prod}/*"),
+                        # SSE-KMS with the AWS managed key also needs the KMS permissions.
+                        allow_all(["kms:GenerateDataKey", "kms:Decrypt"], "*")],
             "expired": [allow_all("s3:GetObject", "*", {"DateLessThan": {"aws:CurrentTime": "2001-01-01T00:00:00Z"}})],
             "future": [allow_all("s3:GetObject", "*", {"DateGreaterThan": {"aws:CurrentTime": "2001-01-01T00:00:00Z"}})],
             "denydel": [allow_all("s3:*", r(raw)), allow_all("s3:DeleteObject", f"arn:aws:s3:::{raw}/*", effect="Deny")],
@@ -247,7 +249,7 @@ def test_assume_role_needs_trust(world, server):
     world.iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:user/admin"}, "Action": "sts:AssumeRole"}]}))
     with pytest.raises(ClientError) as e:
-        make_client("sts", server.endpoint).assume_role(RoleArn=f"arn:aws:iam::000000000000:role/{role}", RoleSessionName="x")
+        make_client("sts", server.endpoint).assume_role(RoleArn=f"arn:aws:iam::000000000000:role/{role}", RoleSessionName="denied-session")
     assert e.value.response["Error"]["Code"] == "AccessDenied"
 
 

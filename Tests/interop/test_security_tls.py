@@ -127,8 +127,8 @@ def test_root_key_file_and_wrong_root_key(start_server, tmp_path):
     data = str(tmp_path / "data")
     server = start_server(data_dir=data, extra_args=["--root-key-file", str(key_file)])
     s3 = make_s3_client(server.endpoint)
-    s3.create_bucket(Bucket="b")
-    s3.put_object(Bucket="b", Key="k", Body=b"x")
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="k", Body=b"x")
     server.stop()
     assert not os.path.exists(os.path.join(data, "root.key"))
     wrong = tmp_path / "wrong.key"
@@ -139,7 +139,7 @@ def test_root_key_file_and_wrong_root_key(start_server, tmp_path):
     assert result.returncode != 0
     assert "different root key" in result.stderr
     server = start_server(data_dir=data, env={"TARN_ROOT_KEY_FILE": str(key_file)})
-    assert make_s3_client(server.endpoint).get_object(Bucket="b", Key="k")["Body"].read() == b"x"
+    assert make_s3_client(server.endpoint).get_object(Bucket="bkt", Key="k")["Body"].read() == b"x"
 
 
 def test_generated_root_key_warns(start_server):

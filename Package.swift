@@ -67,6 +67,13 @@ var targets: [Target] = [
         swiftSettings: strict),
     .testTarget(name: "KeysTests", dependencies: ["Keys", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "ParquetTests", dependencies: ["Parquet", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
+        exclude: ["Fixtures", "Peers"], swiftSettings: strict),
+    .testTarget(
+        name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

@@ -5,5 +5,7 @@ enum BenchmarkRegistry {
         "checksums": checksumsBenchmark,
         "access": accessBenchmark,
         "security": securityBenchmark,
+        "textformats-csv": textFormatsCSVBenchmark,
+        "textformats-json": textFormatsJSONBenchmark,
     ]
 }

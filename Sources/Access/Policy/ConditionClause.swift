@@ -194,25 +194,9 @@ enum PolicyVariables {
 /// Dates in conditions: ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`, with fractional
 /// seconds) or seconds since 1970 (`aws:EpochTime`).
 enum PolicyDate {
-    nonisolated(unsafe) private static let formatters: [ISO8601DateFormatter] = {
-        let options: [ISO8601DateFormatter.Options] = [
-            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
-        ]
-        return options.map { option in
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = option
-            return formatter
-        }
-    }()
-
     /// Seconds since 1970, or nil when the text is no date.
     static func seconds(_ text: String) -> Double? {
         if let number = Double(text) { return number }
-        // The formatters are configured once and only read afterwards; parsing with a shared,
-        // unmodified ISO8601DateFormatter is thread-safe.
-        for formatter in formatters {
-            if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
-        }
-        return nil
+        return ISO8601.parse(text)
     }
 }

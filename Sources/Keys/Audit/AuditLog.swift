@@ -47,17 +47,8 @@ public final class AuditLog: Sendable {
         return encoder
     }()
 
-    nonisolated(unsafe) private static let dateFormatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
-
-    /// Formats a time as the log writes it.
-    public static func timestamp(_ date: Date) -> String {
-        // Configured once, then only used to format: ISO8601DateFormatter is safe to share so.
-        dateFormatter.string(from: date)
-    }
+    /// Formats a time as the log writes it (ISO 8601, UTC, milliseconds).
+    public static func timestamp(_ date: Date) -> String { ISO8601.format(date) }
 
     /// Appends one event.
     /// - Throws: `IOError` when the write fails; callers fail the key use then, since an

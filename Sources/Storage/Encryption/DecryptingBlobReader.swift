@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import TarnCore
 
 /// A `BlobReader` over an encrypted blob that presents its plaintext: a read decrypts just the
@@ -46,12 +47,12 @@ struct DecryptingBlobReader: BlobReader {
             guard got == sealedLength else {
                 throw TarnError(.corrupt, "blob \(blob): chunk \(index) truncated (wanted \(sealedLength) bytes at \(position), read \(got))")
             }
-            let plaintext: [UInt8]
+            let plaintext: Data
             do {
                 let box = try AES.GCM.SealedBox(
                     nonce: EncryptedBlobFormat.nonce(index: UInt64(index), final: index == lastChunk),
                     ciphertext: sealed[0..<Int(plainLength)], tag: sealed[Int(plainLength)..<sealedLength])
-                plaintext = Array(try AES.GCM.open(box, using: key))
+                plaintext = try AES.GCM.open(box, using: key)
             } catch {
                 throw TarnError(.corrupt, "blob \(blob): chunk \(index) does not decrypt (wrong key or tampered data)")
             }

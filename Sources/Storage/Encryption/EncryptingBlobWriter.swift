@@ -43,13 +43,19 @@ final class EncryptingBlobWriter: BlobWriter {
         }
     }
 
-    /// Seals the buffered chunk and writes it.
+    /// Sealed bytes are collected up to this size before one write, so the medium sees large
+    /// writes as for an unencrypted body.
+    static let writeBatch = 1 << 20
+
+    /// Seals the buffered chunk and queues it; writes the queue when it is large or at the end.
     private func flush(_ state: inout State, final: Bool) throws {
         let box = try AES.GCM.seal(state.buffer, using: key, nonce: EncryptedBlobFormat.nonce(index: state.chunkIndex, final: final))
-        state.sealed.removeAll(keepingCapacity: true)
         state.sealed.append(contentsOf: box.ciphertext)
         state.sealed.append(contentsOf: box.tag)
-        try state.sealed.withUnsafeBytes { try inner.write($0) }
+        if final || state.sealed.count >= Self.writeBatch {
+            try state.sealed.withUnsafeBytes { try inner.write($0) }
+            state.sealed.removeAll(keepingCapacity: true)
+        }
         state.buffer.removeAll(keepingCapacity: true)
         state.chunkIndex += 1
     }

@@ -51,11 +51,13 @@ public final class Lake: Sendable {
     ///   - environment: where root credentials (and `TARN_ROOT_KEY_FILE`) may come from.
     ///   - rootKeyFile: the root key file (base64 of 32 bytes); else the environment's, else one
     ///     generated in the data directory.
+    ///   - defaultEncryption: what buckets without an encryption configuration apply: SSE-S3
+    ///     (as S3 does); `.none` exists to measure the cost of encryption.
     /// - Throws: when another process holds the directory, it cannot be created, or the root key
     ///   is not the one the key store was created with (`WrongRootKey`).
     public init(
         path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "tarn.lake"), rootKeyFile: String? = nil
+        logger: Logger = Logger(label: "tarn.lake"), rootKeyFile: String? = nil, defaultEncryption: ServerSideEncryption = .s3
     ) throws {
         openedAt = Date()
         directory = try DataDirectory(path: path)
@@ -73,7 +75,7 @@ public final class Lake: Sendable {
             directory: directory.path + "/keys", rootKey: rootKey, accountID: Self.accountID, region: region,
             authorizer: LakeKeyAuthorizer(authorizer: authorizer))
         store = try ObjectStore(
-            directory: directory.path + "/storage", region: region, logger: logger, keyring: ObjectKeyring(kms: kms, region: region))
+            directory: directory.path + "/storage", region: region, logger: logger, keyring: ObjectKeyring(kms: kms, region: region, defaultEncryption: defaultEncryption))
     }
 
     /// Start-up recovery that may take a while (orphan blob collection); run it in the background.

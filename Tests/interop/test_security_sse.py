@@ -10,7 +10,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import make_client
+from conftest import make_client, make_s3_client
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +190,19 @@ def test_aws_managed_key_when_none_named(s3, kms, bucket):
     aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
     assert "alias/aws/s3" in aliases and put["SSEKMSKeyId"].endswith(aliases["alias/aws/s3"])
     assert s3.get_object(Bucket=bucket, Key="managed")["Body"].read() == b"m"
+
+
+def test_default_encryption_none_is_only_for_measuring(start_server):
+    server = start_server(extra_args=["--default-encryption", "none"])
+    s3 = make_s3_client(server.endpoint)
+    s3.create_bucket(Bucket="plain")
+    unit, body = marker("plain", 100_000)
+    assert "ServerSideEncryption" not in s3.put_object(Bucket="plain", Key="k", Body=body)
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_encryption(Bucket="plain")
+    assert e.value.response["Error"]["Code"] == "ServerSideEncryptionConfigurationNotFoundError"
+    assert scan(server.data_dir, unit) != []  # really stored as sent
+    s3.put_bucket_encryption(Bucket="plain", ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    unit2, body2 = marker("now-encrypted", 100_000)
+    assert s3.put_object(Bucket="plain", Key="k2", Body=body2)["ServerSideEncryption"] == "AES256"
+    assert scan(server.data_dir, unit2) == []

@@ -133,7 +133,9 @@ extension S3Handler {
         case .get:
             // Since January 2023 every bucket has SSE-S3 as its default; S3 reports it even when
             // nobody configured it.
-            let rule = try store.bucketEncryption(bucket) ?? .default
+            guard let rule = try store.bucketEncryption(bucket) ?? (store.keyring?.defaultEncryption == ServerSideEncryption.none ? nil : .default) else {
+                throw TarnError(.noEncryptionConfiguration, "The server side encryption configuration was not found")
+            }
             var writer = XMLWriter()
             writer.element("ServerSideEncryptionConfiguration", namespace: true) { xml in
                 xml.element("Rule") { entry in

@@ -24,6 +24,9 @@ public final class ObjectKeyring: Sendable {
     public let bucketKeyLifetime: TimeInterval
     /// The `kms:ViaService` value of S3's calls.
     public let viaService: String
+    /// What objects get in buckets without a default encryption configuration: SSE-S3, as in S3
+    /// since January 2023; `.none` only to measure what encryption costs.
+    public let defaultEncryption: ServerSideEncryption
     let clock: any WallClock
 
     private struct BucketKey {
@@ -38,9 +41,13 @@ public final class ObjectKeyring: Sendable {
     private static let unwrappedLimit = 4096
 
     /// Creates a keyring over a key service.
-    public init(kms: KeyManagementService, region: String, bucketKeyLifetime: TimeInterval = 3600, clock: any WallClock = SystemClock()) {
+    public init(
+        kms: KeyManagementService, region: String, bucketKeyLifetime: TimeInterval = 3600, defaultEncryption: ServerSideEncryption = .s3,
+        clock: any WallClock = SystemClock()
+    ) {
         self.kms = kms
         self.bucketKeyLifetime = bucketKeyLifetime
+        self.defaultEncryption = defaultEncryption
         self.viaService = "s3.\(region).amazonaws.com"
         self.clock = clock
     }

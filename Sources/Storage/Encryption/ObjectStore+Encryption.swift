@@ -32,7 +32,7 @@ extension ObjectStore {
             }
             return nil
         }
-        let setting = try encryption ?? (bucketEncryption(bucket) ?? .default).encryption
+        let setting = try encryption ?? bucketEncryption(bucket)?.encryption ?? keyring.defaultEncryption
         return try keyring.newObjectKey(bucket: bucket, key: key, encryption: setting, caller: caller)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Lake
 import Logging
 import Server
+import Storage
 import TarnCore
 
 /// `tarn server`: serve every API for one data directory.
@@ -49,10 +50,16 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Serve only HTTPS (needs --tls-listen or --tls-cert).")
     var noHTTP = false
 
+    @Option(name: .long, help: "Encryption of objects in buckets without an encryption configuration: AES256 (SSE-S3, as S3 does) or none (only to measure its cost).")
+    var defaultEncryption: String = "AES256"
+
     func run() async throws {
         TarnLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let (host, port) = try TarnServer.Configuration.parseListen(listen)
-        let lake = try await reportingErrors { try Lake(path: data, region: region, rootKeyFile: rootKeyFile) }
+        guard ["AES256", "none"].contains(defaultEncryption) else { fail("--default-encryption must be AES256 or none, not \(defaultEncryption)") }
+        let lake = try await reportingErrors {
+            try Lake(path: data, region: region, rootKeyFile: rootKeyFile, defaultEncryption: defaultEncryption == "none" ? .none : .s3)
+        }
         if let generated = lake.generatedRootKeyPath {
             say("""
                 Generated a root key in \(generated) (mode 0600). It encrypts every KMS key and so every encrypted object:

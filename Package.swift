@@ -37,6 +37,10 @@ var targets: [Target] = [
     .target(name: "Keys", dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
 
+    // Layer 4: the SQL engine core.
+    .target(name: "QueryPlanner", dependencies: ["TarnCore", "Columnar", "SQLParser"], swiftSettings: strict),
+    .target(name: "QueryExecution", dependencies: ["TarnCore", "Columnar", "SQLParser", "QueryPlanner"], swiftSettings: strict),
+
     // Layer 3: storage and access.
     .target(
         name: "Access",
@@ -49,17 +53,32 @@ var targets: [Target] = [
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
+    .target(name: "SampleData", dependencies: ["TarnCore"], swiftSettings: strict),
+    .target(name: "Conversion", dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"], swiftSettings: strict),
+
+    // Layer 5: streaming ingestion (Kinesis data streams, Firehose delivery streams).
+    .target(
+        name: "Ingest",
+        dependencies: [
+            "TarnCore", "Storage", "Columnar", "Codecs", "Parquet", "TextFormats", "Catalog",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: strict),
 
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", "Keys", "Access", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Storage", "Keys", "Access", "Ingest", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
     .target(name: "TarnTesting", dependencies: ["TarnCore"], path: "Sources/TarnTesting", swiftSettings: strict),
     .testTarget(name: "TarnCoreTests", dependencies: ["TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TarnTesting"], swiftSettings: strict),
+    .testTarget(
+        name: "ConversionTests", dependencies: ["Conversion", "Parquet", "TextFormats", "Codecs", "Columnar", "TarnCore", "TarnTesting"],
+        swiftSettings: strict),
+    .testTarget(name: "SampleDataTests", dependencies: ["SampleData", "TextFormats", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Columnar", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(
@@ -74,11 +93,21 @@ var targets: [Target] = [
     .testTarget(
         name: "TextFormatsTests", dependencies: ["TextFormats", "Codecs", "Columnar", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(name: "SQLParserTests", dependencies: ["SQLParser", "TarnCore"], swiftSettings: strict),
+    .testTarget(name: "QueryPlannerTests", dependencies: ["QueryPlanner", "SQLParser", "Columnar", "TarnCore"], swiftSettings: strict),
+    .testTarget(
+        name: "QueryExecutionTests",
+        dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(
         name: "TarnBench",
-        dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "Keys", "Storage", "Lake"],
+        dependencies: [
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "SQLParser", "QueryPlanner", "QueryExecution", "Ingest",
+            "Keys", "Storage", "Lake",
+        ],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
 
@@ -103,7 +132,7 @@ if !libraryOnly {
         .target(
             name: "Server",
             dependencies: [
-                "TarnCore", "Storage", "Access", "Keys", "Lake",
+                "TarnCore", "Storage", "Access", "Keys", "Ingest", "Lake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,11 +147,13 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Keys", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Keys", "Catalog", "Conversion", "SampleData", "Ingest", "Lake", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Unit tests of the server's pure pieces (XML, addressing, dates, error mapping).
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "TarnCore"], swiftSettings: strict),
     ]
     products += [.executable(name: "tarn", targets: ["tarn"])]
 }

@@ -7,5 +7,10 @@ enum BenchmarkRegistry {
         "security": securityBenchmark,
         "textformats-csv": textFormatsCSVBenchmark,
         "textformats-json": textFormatsJSONBenchmark,
+        "parquet-decode": parquetDecodeBenchmark,
+        "parquet-convert": parquetConvertBenchmark,
+        "sql": sqlBenchmark,
+        "ingest": ingestBenchmark,
+        "s3load": s3LoadBenchmark,
     ]
 }

@@ -66,7 +66,7 @@ public enum CompressionCodec: String, Sendable, Hashable, CaseIterable, CustomSt
             // result is empty, and some libraries reject a zero-length input.
             return
         }
-        let produced: Int = try withUnsafeTemporaryAllocationIfNeeded(&output, uncompressedSize) { destination in
+        let produced: Int = try withResizedBuffer(&output, uncompressedSize) { destination in
             switch self {
             case .uncompressed:
                 guard input.count == uncompressedSize else {
@@ -111,7 +111,7 @@ public enum CompressionCodec: String, Sendable, Hashable, CaseIterable, CustomSt
 /// work and keeps the array fully initialised), hands the storage to `body`, and returns what
 /// `body` says it wrote.
 @inline(__always)
-func withUnsafeTemporaryAllocationIfNeeded(
+func withResizedBuffer(
     _ buffer: inout [UInt8], _ count: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
 ) throws -> Int {
     buffer.removeAll(keepingCapacity: true)

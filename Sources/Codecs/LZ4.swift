@@ -53,7 +53,7 @@ enum LZ4 {
         guard input.count <= Int(LZ4_MAX_INPUT_SIZE) else { throw TarnError(.limitExceeded, "lz4: \(input.count) bytes exceeds the block limit") }
         let bound = Int(LZ4_compressBound(Int32(input.count)))
         let empty: [CChar] = [0]
-        let produced = try withUnsafeTemporaryAllocationIfNeeded(&output, bound) { destination in
+        let produced = try withResizedBuffer(&output, bound) { destination in
             let out = destination.baseAddress!.assumingMemoryBound(to: CChar.self)
             if let source = input.baseAddress {
                 return Int(LZ4_compress_default(source.assumingMemoryBound(to: CChar.self), out, Int32(input.count), Int32(bound)))

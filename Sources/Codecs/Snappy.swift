@@ -30,7 +30,7 @@ enum Snappy {
         let bound = snappy_max_compressed_length(input.count)
         var produced = bound
         let empty: [CChar] = [0]
-        let status = try withUnsafeTemporaryAllocationIfNeeded(&output, bound) { destination in
+        let status = try withResizedBuffer(&output, bound) { destination in
             let out = destination.baseAddress!.assumingMemoryBound(to: CChar.self)
             if let source = input.baseAddress {
                 return Int(snappy_compress(source.assumingMemoryBound(to: CChar.self), input.count, out, &produced).rawValue)

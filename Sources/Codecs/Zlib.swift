@@ -50,7 +50,7 @@ enum Zlib {
         // deflateBound does not count the gzip header and trailer; 18 bytes cover them.
         let bound = Int(deflateBound(&stream, uLong(input.count))) + 18
         let empty: [UInt8] = [0]
-        let produced = try withUnsafeTemporaryAllocationIfNeeded(&output, bound) { destination in
+        let produced = try withResizedBuffer(&output, bound) { destination in
             try empty.withUnsafeBufferPointer { fallback in
                 let source = input.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? fallback.baseAddress!
                 stream.next_in = UnsafeMutablePointer(mutating: source)

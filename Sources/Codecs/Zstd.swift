@@ -18,7 +18,7 @@ enum Zstd {
     /// Compresses `input` into one frame in the (empty) `output`.
     static func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], level: Int) throws {
         let bound = ZSTD_compressBound(input.count)
-        let produced = try withUnsafeTemporaryAllocationIfNeeded(&output, bound) { destination in
+        let produced = try withResizedBuffer(&output, bound) { destination in
             ZSTD_compress(destination.baseAddress, bound, input.baseAddress, input.count, Int32(level))
         }
         if ZSTD_isError(produced) != 0 {

@@ -47,7 +47,10 @@ extension ColumnStorage {
     /// The values at `indices`.
     public func take(_ indices: [Int32]) -> ColumnStorage {
         @inline(__always) func gather<T>(_ values: [T]) -> [T] {
-            values.withUnsafeBufferPointer { source in
+            // An empty result must not go through `unsafeUninitializedCapacity`: for capacity 0 it
+            // writes the count into the shared empty-array singleton, a data race between threads.
+            if indices.isEmpty { return [] }
+            return values.withUnsafeBufferPointer { source in
                 [T](unsafeUninitializedCapacity: indices.count) { out, count in
                     for (position, index) in indices.enumerated() {
                         (out.baseAddress! + position).initialize(to: source[Int(index)])
@@ -78,7 +81,7 @@ extension ColumnStorage {
                 total += Int(offsets[Int(index) + 1] - offsets[Int(index)])
                 newOffsets.append(Int32(truncatingIfNeeded: total))
             }
-            let newData = data.withUnsafeBufferPointer { source in
+            let newData = total == 0 ? [] : data.withUnsafeBufferPointer { source in
                 [UInt8](unsafeUninitializedCapacity: total) { out, count in
                     var position = 0
                     for index in indices {

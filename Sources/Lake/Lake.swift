@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import Ingest
 import Keys
 import Logging
 import Storage
@@ -19,6 +20,8 @@ import TarnCore
 ///    keys/                  KMS: keys.db (material wrapped by the root key) + audit/kms.jsonl
 ///    iam.db                 users, access keys (secrets sealed), roles, policies
 ///    storage/               ObjectStore: meta/objects.db + blobs/ (encrypted at rest)
+///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
+///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
@@ -27,6 +30,10 @@ public final class Lake: Sendable {
     public let store: ObjectStore
     /// The root credentials.
     public let rootCredentials: RootCredentials
+    /// Kinesis-style data streams.
+    public let streams: DataStreams
+    /// Firehose-style delivery streams into the object store.
+    public let firehose: DeliveryStreams
     /// The region this lake reports.
     public let region: String
     /// When this process opened the lake (start-up recovery uses it).
@@ -76,6 +83,8 @@ public final class Lake: Sendable {
             authorizer: LakeKeyAuthorizer(authorizer: authorizer))
         store = try ObjectStore(
             directory: directory.path + "/storage", region: region, logger: logger, keyring: ObjectKeyring(kms: kms, region: region, defaultEncryption: defaultEncryption))
+        streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
+        firehose = try DeliveryStreams(directory: directory.path + "/firehose", store: store, streams: streams, logger: logger)
     }
 
     /// Start-up recovery that may take a while (orphan blob collection); run it in the background.

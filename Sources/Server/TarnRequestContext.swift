@@ -8,10 +8,13 @@ public struct TarnRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's address, when known.
     public let remoteAddress: SocketAddress?
+    /// The event loop of the request's connection (streamed bodies pace themselves on it).
+    public let eventLoop: any EventLoop
 
     /// Creates the context for a request on `source.channel`.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        eventLoop = source.channel.eventLoop
     }
 }

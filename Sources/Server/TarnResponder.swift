@@ -56,6 +56,7 @@ struct TarnResponder: HTTPResponder {
             var call = S3Call(
                 request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID, authentication: authentication)
             call.conditions = conditions
+            call.eventLoop = context.eventLoop
             response = try await s3.handle(&call)
         } catch let error as TarnError {
             let error = S3Handler.s3Error(error)

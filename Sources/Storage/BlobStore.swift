@@ -33,10 +33,19 @@ public protocol BlobStore: Sendable {
     func open(_ id: BlobID) throws -> any BlobReader
     /// Deletes a blob; deleting a missing blob is not an error.
     func delete(_ id: BlobID) throws
+    /// Deletes many blobs at once (garbage sweeps); missing ones are not an error.
+    func delete(_ ids: [BlobID]) async throws
     /// Every blob id present, with its age in seconds (for garbage collection).
     func inventory() throws -> [(id: BlobID, ageSeconds: Double)]
     /// Bytes used by a blob on the medium.
     func storedSize(_ id: BlobID) -> Int64?
+}
+
+extension BlobStore {
+    /// Deletes blobs one by one; stores that can batch deletions override this.
+    public func delete(_ ids: [BlobID]) async throws {
+        for id in ids { try delete(id) }
+    }
 }
 
 /// Appends bytes to a new blob; `finish` makes it durable.

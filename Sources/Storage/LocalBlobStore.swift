@@ -1,17 +1,33 @@
 import Foundation
 import TarnCore
 
-/// Blobs as files under `root/<2 hex>/<id>` on a local file system.
+/// Blobs as files under `root/<2 hex>/<id>` on a local file system, and blobs of at most
+/// `smallLimit` bytes in a `SmallBlobStorage` (the metadata database), where a whole file and
+/// its two fsyncs would cost more than the bytes.
 ///
 /// The 256 fan-out directories are created (and fsynced) once at open, so creating a blob only
 /// needs its own file and directory entry made durable.
 public struct LocalBlobStore: BlobStore {
     /// The root directory.
     public let root: String
+    /// Where small blobs go, if anywhere.
+    public let small: (any SmallBlobStorage)?
+    /// The largest blob kept in `small`.
+    public let smallLimit: Int
+
+    /// The default `smallLimit`: 64 KiB, well inside the size where SQLite reads blobs faster
+    /// than the file system, and small enough that the WAL does not balloon.
+    public static let defaultSmallLimit = 64 * 1024
 
     /// Opens (creating if needed) a blob store at `root`.
-    public init(root: String) throws {
+    /// - Parameters:
+    ///   - root: the directory of blob files.
+    ///   - small: storage for blobs of at most `smallLimit` bytes; nil keeps every blob in a file.
+    ///   - smallLimit: the largest blob stored in `small`.
+    public init(root: String, small: (any SmallBlobStorage)? = nil, smallLimit: Int = LocalBlobStore.defaultSmallLimit) throws {
         self.root = root
+        self.small = small
+        self.smallLimit = smallLimit
         try FileSystem.createDirectory(root)
         var created = false
         for index in 0..<256 {
@@ -32,20 +48,37 @@ public struct LocalBlobStore: BlobStore {
     public func create() throws -> any BlobWriter {
         let id = BlobID.random()
         let path = path(id)
-        return LocalBlobWriter(id: id, path: path, file: try PosixFile(path: path, mode: .createNew, permissions: 0o600))
+        let makeFile: @Sendable () throws -> LocalBlobWriter = {
+            LocalBlobWriter(id: id, path: path, file: try PosixFile(path: path, mode: .createNew, permissions: 0o600))
+        }
+        guard let small else { return try makeFile() }
+        return BufferedBlobWriter(id: id, limit: smallLimit, small: small, makeFile: makeFile)
     }
 
     public func open(_ id: BlobID) throws -> any BlobReader {
+        if let bytes = try small?.smallBlob(id) { return MemoryBlobReader(bytes: bytes) }
         let file = try PosixFile(path: path(id), mode: .read)
         return LocalBlobReader(file: file, size: try file.size())
     }
 
-    public func delete(_ id: BlobID) throws { try FileSystem.removeFile(path(id)) }
+    public func delete(_ id: BlobID) throws {
+        try FileSystem.removeFile(path(id))
+        try small?.deleteSmallBlobNow(id)
+    }
 
-    public func storedSize(_ id: BlobID) -> Int64? { FileSystem.fileSize(path(id)) }
+    /// Deletes files one by one and small blobs in one transaction.
+    public func delete(_ ids: [BlobID]) async throws {
+        for id in ids { try FileSystem.removeFile(path(id)) }
+        try await small?.deleteSmallBlobs(ids)
+    }
+
+    public func storedSize(_ id: BlobID) -> Int64? {
+        if let bytes = try? small?.smallBlob(id) { return Int64(bytes.count) }
+        return FileSystem.fileSize(path(id))
+    }
 
     public func inventory() throws -> [(id: BlobID, ageSeconds: Double)] {
-        var result: [(id: BlobID, ageSeconds: Double)] = []
+        var result: [(id: BlobID, ageSeconds: Double)] = try small?.smallBlobInventory() ?? []
         let now = Date().timeIntervalSince1970
         for index in 0..<256 {
             let directory = root + "/" + Hex.encode([UInt8(index)])

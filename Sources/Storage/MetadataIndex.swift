@@ -61,6 +61,11 @@ public final class MetadataIndex: Sendable {
             PRIMARY KEY (upload_id, part_number)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS garbage (blob TEXT PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS small_blobs (
+            id TEXT PRIMARY KEY,
+            data BLOB NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
         PRAGMA user_version = \(schemaVersion);
         """
 

@@ -33,14 +33,29 @@ extension ObjectStore {
     }
 
     /// Starts streaming one part's bytes; commit it with `ObjectUpload.commitPart`.
-    /// - Parameter caller: who uploads; an SSE-KMS upload needs their `kms:Decrypt` on the key.
-    public func beginPartUpload(bucket: String, key: String, uploadID: String, partNumber: Int, caller: KeyCaller? = nil) throws -> (ObjectUpload, UploadInfo) {
+    /// - Parameters:
+    ///   - checksum: the algorithm of a checksum the part request carries, if any. The part is
+    ///     digested with the upload's algorithm, else with this one, so a value the client sends is
+    ///     always verified.
+    ///   - caller: who uploads; an SSE-KMS upload needs their `kms:Decrypt` on the key.
+    /// - Throws: `InvalidRequest` when the part names a different algorithm than the upload was
+    ///   created with (S3: "Checksum Type mismatch occurred").
+    public func beginPartUpload(
+        bucket: String, key: String, uploadID: String, partNumber: Int, checksum: ChecksumAlgorithm? = nil, caller: KeyCaller? = nil
+    ) throws -> (ObjectUpload, UploadInfo) {
         guard (1...MetadataIndex.maximumPartNumber).contains(partNumber) else {
             throw TarnError(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
         }
         let upload = try self.upload(uploadID, bucket: bucket, key: key)
+        let uploadAlgorithm = upload.attributes.checksum?.algorithm
+        if let uploadAlgorithm, let checksum, checksum != uploadAlgorithm {
+            throw TarnError(
+                .invalidRequest,
+                "Checksum Type mismatch occurred, expected checksum Type: \(uploadAlgorithm.rawValue.lowercased()), actual checksum Type: \(checksum.rawValue.lowercased())")
+        }
         let dataKey = try upload.attributes.encryption.map { try objectKey($0, caller: caller) }
-        return (ObjectUpload(store: self, bucket: bucket, writer: try encryptedWriter(dataKey), algorithm: upload.attributes.checksum?.algorithm), upload)
+        let writer = try encryptedWriter(dataKey)
+        return (ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: uploadAlgorithm ?? checksum), upload)
     }
 
     /// Completes an upload from the listed parts (CompleteMultipartUpload).

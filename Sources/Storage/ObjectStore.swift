@@ -33,8 +33,10 @@ public final class ObjectStore: Sendable {
         keyring: ObjectKeyring? = nil
     ) throws {
         try FileSystem.createDirectory(directory + "/meta")
-        self.index = try MetadataIndex(path: directory + "/meta/objects.db")
-        self.blobs = try LocalBlobStore(root: directory + "/blobs")
+        let index = try MetadataIndex(path: directory + "/meta/objects.db")
+        self.index = index
+        // Small blobs live in the index's database, written by its group committer.
+        self.blobs = try LocalBlobStore(root: directory + "/blobs", small: index)
         self.clock = clock
         self.region = region
         self.logger = logger
@@ -176,7 +178,7 @@ public final class ObjectStore: Sendable {
         while true {
             let batch = try index.garbage()
             if batch.isEmpty { return }
-            for blob in batch { try blobs.delete(blob) }
+            try await blobs.delete(batch)
             try await index.clearGarbage(batch)
         }
     }
@@ -191,11 +193,9 @@ public final class ObjectStore: Sendable {
         let minimumAge = max(0, clock.now().timeIntervalSince(startedAt))
         let inventory = try blobs.inventory()
         let referenced = try index.referencedBlobs()
-        var removed = 0
-        for entry in inventory where entry.ageSeconds >= minimumAge && !referenced.contains(entry.id) {
-            try blobs.delete(entry.id)
-            removed += 1
-        }
+        let orphans = inventory.filter { $0.ageSeconds >= minimumAge && !referenced.contains($0.id) }.map(\.id)
+        try await blobs.delete(orphans)
+        let removed = orphans.count
         if removed > 0 { logger.info("removed \(removed) orphaned blob(s) left by an interrupted write") }
         return removed
     }

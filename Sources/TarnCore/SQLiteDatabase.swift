@@ -130,7 +130,11 @@ public final class SQLiteDatabase: Sendable {
         try lock.withLock { _ in
             _ = try Self.run(db, path: path, "BEGIN IMMEDIATE", [])
             do {
-                let result = try body(SQLiteTransaction(db: db, path: path))
+                // Bound to a local first: passing the ~Copyable temporary straight into `body`
+                // crashes the Swift 6 optimizer's generic specializer in release builds
+                // ("Cannot initialize a nonCopyable type with a guaranteed value").
+                let transaction = SQLiteTransaction(db: db, path: path)
+                let result = try body(transaction)
                 _ = try Self.run(db, path: path, "COMMIT", [])
                 return result
             } catch {

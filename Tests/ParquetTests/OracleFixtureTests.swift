@@ -34,7 +34,7 @@ import Testing
     @Test(arguments: expectedFiles)
     func matchesOracle(_ name: String) throws {
         let expectedData = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("ParquetTests", "expected/\(name).expected.json")))
-        let expected = try JSONDecoder().decode([String: JSONValue].self, from: expectedData)
+        guard case .object(let expected) = try JSONParser.parse(expectedData) else { throw JSONParser.Failure(description: "not an object") }
         func integer(_ key: String) -> Int64? { if case .int(let i) = expected[key] { return i } else { return nil } }
         let reader = try ParquetFileReader(path: Fixtures.path("ParquetTests", "data/\(name).parquet"), options: Self.options(for: name))
         #expect(reader.metadata.rowCount == integer("num_rows") || name == "repeated_no_annotation")

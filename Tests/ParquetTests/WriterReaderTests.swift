@@ -147,6 +147,27 @@ import Testing
         #expect(throws: TarnError.self) { _ = try reader.read(rowGroup: 5) }
     }
 
+    @Test func readBatchesBoundsBatchSize() throws {
+        let reader = try ParquetFileReader(path: Fixtures.path("ParquetTests", "data/alltypes_tiny_pages.parquet"))
+        let batches = try reader.readBatches(rowGroup: 0, columns: ["id", "string_col"], maxRows: 1000)
+        #expect(batches.map(\.rowCount) == [1000, 1000, 1000, 1000, 1000, 1000, 1000, 300])
+        #expect(try batches[7].columns[0].value(at: 299) == reader.readRowGroup(0, columns: ["id"]).columns[0].value(at: 7299))
+    }
+
+    @Test func readOptionsChangeTypes() throws {
+        let path = Fixtures.path("ParquetTests", "data/alltypes_plain.parquet")
+        let plain = try ParquetFileReader(path: path).schema
+        #expect(plain.fields[plain.index(of: "string_col")!].type == .binary)
+        #expect(plain.fields[plain.index(of: "timestamp_col")!].type == .timestamp(.nanoseconds, utc: false))
+        var options = ReadOptions(int96Unit: .microseconds)
+        options.binaryAsString = true
+        let reader = try ParquetFileReader(path: path, options: options)
+        #expect(reader.schema.fields[reader.schema.index(of: "string_col")!].type == .string)
+        let batch = try reader.readRowGroup(0, columns: ["string_col", "timestamp_col"])
+        #expect(batch.columns[0].value(at: 0) == .string("0"))
+        #expect(batch.columns[1].value(at: 0) == .timestamp(1_235_865_600_000_000, .microseconds))
+    }
+
     @Test func footerLongerThanTheFirstReadAsksForMore() throws {
         let bytes = try Self.write(RecordBatch(schema: Schema([Field("x", .int64)]), columns: [Self.ints([1, 2, 3])]))
         let size = Int64(bytes.count)
@@ -168,7 +189,7 @@ import Testing
         }
         _ = try writer.finish()
         #expect(throws: TarnError.self) {
-            _ = try ParquetWriter(schema: Schema([Field("l", .list(Field("e", .int32)))]), sink: MemorySink())
+            _ = try ParquetWriter(schema: Schema([Field("d", .decimal(precision: 40, scale: 2))]), sink: MemorySink())
         }
     }
 
@@ -181,6 +202,38 @@ import Testing
         #expect(metadata.rowGroupCount == 0)
         #expect(metadata.columnarSchema.fields.map(\.name) == ["x", "s"])
         #expect(try Self.readAll(bytes).rowCount == 0)
+    }
+
+    @Test func nestedColumnsRoundTrip() throws {
+        let schema = Schema([
+            Field("id", .int64, nullable: false),
+            Field("events", .list(Field("element", .structure([Field("kind", .string), Field("tags", .list(Field("element", .string)))])))),
+            Field("attrs", .map(key: Field("key", .string, nullable: false), value: Field("value", .float64))),
+        ])
+        var builders = schema.fields.map { ColumnBuilder($0.type) }
+        let rows: [[Value]] = [
+            [.int(1), .list([.structure([.string("view"), .list([.string("a"), .null])]), .null]), .list([.structure([.string("x"), .double(1.5)])])],
+            [.int(2), .null, .list([])],
+            [.int(3), .list([]), .null],
+            [.int(4), .list([.structure([.null, .list([])]), .structure([.string("buy"), .null])]), .list([.structure([.string("y"), .null])])],
+        ]
+        for row in rows { for (index, value) in row.enumerated() { builders[index].append(value) } }
+        let batch = RecordBatch(schema: schema, columns: builders.map { $0.build() })
+        for v2 in [false, true] {
+            var options = WriteOptions()
+            options.dataPageV2 = v2
+            let bytes = try Self.write(batch, options: options)
+            let metadata = try Self.metadata(bytes)
+            #expect(metadata.schema.leaves.map(\.dottedPath) == ["id", "events.list.element.kind", "events.list.element.tags.list.element",
+                                                                   "attrs.key_value.key", "attrs.key_value.value"])
+            #expect(metadata.schema.fields.map(\.type) == schema.fields.map(\.type))
+            let back = try Self.readAll(bytes)
+            for (rowIndex, row) in rows.enumerated() {
+                for (columnIndex, value) in row.enumerated() {
+                    #expect(back.columns[columnIndex].value(at: rowIndex) == value, "row \(rowIndex) column \(columnIndex) v2=\(v2)")
+                }
+            }
+        }
     }
 
     @Test(arguments: [CompressionCodec.uncompressed, .snappy, .gzip, .zstd, .lz4Raw])

@@ -105,4 +105,32 @@ import Testing
         _ = try await store.completeMultipartUpload(bucket: "test-bucket", key: "big", uploadID: uploadID, parts: [CompletedPart(number: 1, etag: part.etag)])
         #expect(try store.get(bucket: "test-bucket", key: "big") == Array(10..<20))
     }
+
+    /// A part's `x-amz-checksum-*` value is verified even when the upload was created without an
+    /// algorithm (regression: it used to be ignored), and a part naming another algorithm than
+    /// the upload's is refused.
+    @Test func partChecksumIsAlwaysVerified() async throws {
+        let fixture = try await StoreFixture()
+        defer { fixture.directory.remove() }
+        let store = fixture.store
+        let plain = try await store.createMultipartUpload(bucket: "test-bucket", key: "big", attributes: ObjectAttributes())
+        let (upload, _) = try store.beginPartUpload(bucket: "test-bucket", key: "big", uploadID: plain, partNumber: 1, checksum: .crc32)
+        #expect(upload.checksumAlgorithm == .crc32)
+        try [UInt8]("data".utf8).withUnsafeBytes { try upload.write($0) }
+        var other = RunningChecksum(.crc32)
+        other.update(Array("atad".utf8))
+        await #expect {
+            try await upload.commitPart(key: "big", uploadID: plain, partNumber: 1, expected: ExpectedDigests(checksum: other.finalize().base64))
+        } throws: { ($0 as? TarnError)?.code == .badDigest }
+        #expect(try store.index.parts(uploadID: plain).isEmpty)
+
+        let sha = try await store.createMultipartUpload(
+            bucket: "test-bucket", key: "big", attributes: ObjectAttributes(checksum: ObjectChecksum(algorithm: .sha256, value: "", type: .composite)))
+        #expect {
+            try store.beginPartUpload(bucket: "test-bucket", key: "big", uploadID: sha, partNumber: 1, checksum: .crc32)
+        } throws: { ($0 as? TarnError)?.code == .invalidRequest }
+        let (matching, _) = try store.beginPartUpload(bucket: "test-bucket", key: "big", uploadID: sha, partNumber: 1, checksum: .sha256)
+        #expect(matching.checksumAlgorithm == .sha256)
+        matching.abort()
+    }
 }

@@ -42,7 +42,7 @@ struct ColumnAssembler {
                     throw TarnError(.corrupt, "\(context), column '\(column.dottedPath)': first repetition level is \(first), must be 0")
                 }
                 var rows: [Int32] = []
-                rows.reserveCapacity(rowCount)
+                rows.reserveCapacity(Swift.min(rowCount, repetition.count))
                 for (entry, level) in repetition.enumerated() where level == 0 { rows.append(Int32(entry)) }
                 guard rows.count == rowCount else {
                     throw TarnError(.corrupt, "\(context), column '\(column.dottedPath)': \(rows.count) rows, row group has \(rowCount)")
@@ -63,14 +63,38 @@ struct ColumnAssembler {
         switch shape {
         case .leaf(let id, _, let type, let nullableDefinition):
             var present: [Bool]? = nil
-            if column.maxDefinitionLevel > 0 { present = defined(column.maxDefinitionLevel) }
-            let presentCount = present.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? slotCount
+            var presentCount = slotCount
+            if column.maxDefinitionLevel > 0, let definition {
+                // One pass: the present mask and its count together.
+                let maximum = Int16(column.maxDefinitionLevel)
+                var count = 0
+                let mask = [Bool](unsafeUninitializedCapacity: slotCount) { out, initialized in
+                    definition.withUnsafeBufferPointer { levels in
+                        if let slots {
+                            for (slot, entry) in slots.enumerated() {
+                                let isPresent = levels[Int(entry)] == maximum
+                                out[slot] = isPresent
+                                count &+= isPresent ? 1 : 0
+                            }
+                        } else {
+                            for entry in 0..<slotCount {
+                                let isPresent = levels[entry] == maximum
+                                out[entry] = isPresent
+                                count &+= isPresent ? 1 : 0
+                            }
+                        }
+                    }
+                    initialized = slotCount
+                }
+                presentCount = count
+                if count < slotCount { present = mask }
+            }
             guard presentCount == leaf.values.count else {
                 throw TarnError(.corrupt, "\(context), column '\(column.dottedPath)': levels say \(presentCount) values, pages hold \(leaf.values.count)")
             }
             let dense = try LeafConversion.storage(leaf.values, as: type, context: "\(context), column '\(column.dottedPath)'")
             let storage = present.map { Spread.spread(dense, present: $0) } ?? dense
-            let columnValidity: [Bool]? = nullableDefinition == nil ? nil : (present?.contains(false) == true ? present : nil)
+            let columnValidity: [Bool]? = nullableDefinition == nil ? nil : present
             leafColumns[id] = Column(type: type, storage: storage, validity: columnValidity)
         case .structure(let id, _, let children, let nullableDefinition):
             if let nullableDefinition, validity[id] == nil { validity[id] = defined(nullableDefinition) }

@@ -23,17 +23,20 @@ extension ColumnChunkDecoder {
             guard decoder.totalCount >= count else {
                 throw TarnError(.corrupt, "\(context): DELTA_BINARY_PACKED holds \(decoder.totalCount) values, page needs \(count)")
             }
+            // Values past `count` (a corrupt header may claim billions) are decoded but not kept.
             switch values.physical {
             case .int32:
-                var out: [Int32] = []
-                out.reserveCapacity(decoder.totalCount)
-                try decoder.decodeAll { out.append(Int32(truncatingIfNeeded: $0)) }
-                values.int32.append(contentsOf: out[0..<count])
+                var kept = 0
+                try decoder.decodeAll { value in
+                    if kept < count { values.int32.append(Int32(truncatingIfNeeded: value)) }
+                    kept += 1
+                }
             case .int64:
-                var out: [Int64] = []
-                out.reserveCapacity(decoder.totalCount)
-                try decoder.decodeAll { out.append($0) }
-                values.int64.append(contentsOf: out[0..<count])
+                var kept = 0
+                try decoder.decodeAll { value in
+                    if kept < count { values.int64.append(value) }
+                    kept += 1
+                }
             default: throw TarnError(.corrupt, "\(context): DELTA_BINARY_PACKED for \(values.physical)")
             }
         case .deltaLengthByteArray:

@@ -32,11 +32,14 @@ struct ColumnChunkDecoder {
     mutating func decode(_ chunk: UnsafeRawBufferPointer, numValues: Int) throws -> DecodedLeaf {
         var values = ValueBuffer(physical: leaf.physicalType, width: leaf.typeLength)
         values.int96Unit = options.int96Unit
-        values.reserve(numValues)
+        // Reserve from what the metadata promises, but no more than the chunk could plausibly
+        // hold, so a corrupt footer cannot make us allocate gigabytes up front.
+        let expected = Swift.min(numValues, chunk.count * 8 + 1024)
+        values.reserve(expected)
         var definition: [Int16]? = leaf.maxDefinitionLevel > 0 ? [] : nil
         var repetition: [Int16]? = leaf.maxRepetitionLevel > 0 ? [] : nil
-        definition?.reserveCapacity(numValues)
-        repetition?.reserveCapacity(numValues)
+        definition?.reserveCapacity(expected)
+        repetition?.reserveCapacity(expected)
         var entries = 0
         var position = 0
         while entries < numValues {
@@ -55,6 +58,13 @@ struct ColumnChunkDecoder {
             }
             let page = UnsafeRawBufferPointer(rebasing: chunk[position..<position + size])
             position += size
+            let pageValues = Int(header.dataPageHeader?.numValues ?? header.dataPageHeaderV2?.numValues ?? 0)
+            guard pageValues <= options.maxPageValues else {
+                throw TarnError(.limitExceeded, "\(pageContext): page claims \(pageValues) values (limit \(options.maxPageValues))")
+            }
+            guard pageValues <= numValues - entries else {
+                throw TarnError(.corrupt, "\(pageContext): page holds \(pageValues) values, only \(numValues - entries) of the chunk's \(numValues) remain")
+            }
             if options.verifyChecksums, let crc = header.crc {
                 var checksum = CRC32()
                 checksum.update(page)
@@ -91,6 +101,10 @@ struct ColumnChunkDecoder {
         let count = Int(dictionaryHeader.numValues)
         try withBytes(bytes, page) { raw in
             _ = try PlainDecoder.decode(raw, count: count, into: &entries, context: "\(context) (dictionary)")
+        }
+        if leaf.physicalType == .byteArray {
+            // Padding past the last entry for the word-sized copies in `DictionaryGather`.
+            entries.data.append(contentsOf: repeatElement(0, count: DictionaryGather.copyPadding))
         }
         dictionary = entries
     }

@@ -5,6 +5,9 @@ import TarnCore
 /// unchecked; byte arrays are copied with offsets computed up front (one reservation, one
 /// `memcpy` per value).
 enum DictionaryGather {
+    /// Spare bytes kept after byte-array data so short copies can use whole words.
+    static let copyPadding = 16
+
     static func gather(_ indices: UnsafeBufferPointer<UInt32>, from dictionary: ValueBuffer, into values: inout ValueBuffer, context: String) throws {
         switch values.physical {
         case .boolean: gatherFixed(indices, dictionary.bools, &values.bools)
@@ -31,10 +34,10 @@ enum DictionaryGather {
 
     @inline(__always)
     private static func gatherFixed<T>(_ indices: UnsafeBufferPointer<UInt32>, _ dictionary: [T], _ out: inout [T]) {
-        let start = out.count
-        let count = indices.count
+        let needed = out.count + indices.count
+        // Grow geometrically: an exact reservation per page would copy the array every page.
+        if out.capacity < needed { out.reserveCapacity(Swift.max(needed, out.capacity * 2)) }
         dictionary.withUnsafeBufferPointer { source in
-            out.reserveCapacity(start + count)
             for index in indices { out.append(source[Int(index)]) }
         }
     }
@@ -51,7 +54,10 @@ enum DictionaryGather {
         }
         let offsetStart = values.offsets.count
         values.offsets.append(contentsOf: repeatElement(0, count: count))
-        values.data.append(contentsOf: repeatElement(0, count: total))
+        // `copyPadding` spare bytes at the end let short values be copied as two 8-byte words;
+        // the dictionary's data carries the same padding (see `ColumnChunkDecoder`).
+        values.data.append(contentsOf: repeatElement(0, count: total + copyPadding))
+        let paddedSource = dictionary.data.count >= Int(dictionary.offsets.last ?? 0) + copyPadding
         dictionary.offsets.withUnsafeBufferPointer { dictionaryOffsets in
             dictionary.data.withUnsafeBytes { dictionaryData in
                 values.offsets.withUnsafeMutableBufferPointer { outOffsets in
@@ -62,7 +68,15 @@ enum DictionaryGather {
                         for (slot, index) in indices.enumerated() {
                             let begin = Int(dictionaryOffsets[Int(index)])
                             let length = Int(dictionaryOffsets[Int(index) + 1]) - begin
-                            if length > 0 { (base + position).copyMemory(from: source! + begin, byteCount: length) }
+                            if paddedSource && length <= 16 {
+                                // Over-copies up to 16 bytes; the excess is overwritten by the next
+                                // value or lands in the padding.
+                                let from = source! + begin, to = base + position
+                                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                                (to + 8).storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), as: UInt64.self)
+                            } else if length > 0 {
+                                (base + position).copyMemory(from: source! + begin, byteCount: length)
+                            }
                             position += length
                             outOffsets[offsetStart + slot] = Int32(truncatingIfNeeded: position)
                         }
@@ -70,5 +84,6 @@ enum DictionaryGather {
                 }
             }
         }
+        values.data.removeLast(copyPadding)
     }
 }

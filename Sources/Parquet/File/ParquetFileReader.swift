@@ -60,6 +60,15 @@ public final class ParquetFileReader: Sendable {
         try read(rowGroup: index, columns: columns).batch
     }
 
+    /// Reads row group `index` as batches of at most `maxRows` rows, for operators that work in
+    /// small vectors. The row group is decoded once; the batches are slices of it.
+    public func readBatches(rowGroup index: Int, columns: [String]? = nil, maxRows: Int = 65_536) throws -> [RecordBatch] {
+        precondition(maxRows > 0, "maxRows must be positive")  // Programmer error: an empty batch size.
+        let batch = try read(rowGroup: index, columns: columns).batch
+        if batch.rowCount <= maxRows { return [batch] }
+        return stride(from: 0, to: batch.rowCount, by: maxRows).map { batch.slice($0..<Swift.min(batch.rowCount, $0 + maxRows)) }
+    }
+
     /// Reads the whole file into one batch (tests and small files; large files should go row
     /// group by row group).
     public func readAll(columns: [String]? = nil) throws -> RecordBatch {

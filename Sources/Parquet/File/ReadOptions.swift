@@ -13,6 +13,9 @@ public struct ReadOptions: Sendable, Hashable {
     /// Upper bound on the uncompressed size of one page; a corrupt header claiming more is
     /// rejected before allocating.
     public var maxPageSize = 1 << 30
+    /// Upper bound on the values one page may claim: a few bytes of RLE can promise billions of
+    /// levels, and real writers cut pages at around 20 k rows.
+    public var maxPageValues = 1 << 26
 
     /// Default options.
     public init() {}

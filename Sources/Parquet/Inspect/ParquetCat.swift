@@ -11,7 +11,9 @@ import TarnCore
 public enum ParquetCat {
     /// Output format.
     public enum Format: String, Sendable, CaseIterable {
+        /// Comma-separated values with a header row.
         case csv
+        /// One JSON object per line.
         case jsonl
     }
 

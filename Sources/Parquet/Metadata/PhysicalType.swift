@@ -2,14 +2,21 @@ import TarnCore
 
 /// The physical (storage) type of a leaf column (`Type` in parquet.thrift).
 public enum PhysicalType: Int32, Sendable, Hashable, CustomStringConvertible {
+    /// One bit per value.
     case boolean = 0
+    /// 32-bit signed integer.
     case int32 = 1
+    /// 64-bit signed integer.
     case int64 = 2
     /// Deprecated 12-byte timestamps (8 bytes nanoseconds of day, 4 bytes Julian day), read only.
     case int96 = 3
+    /// IEEE 754 single precision.
     case float = 4
+    /// IEEE 754 double precision.
     case double = 5
+    /// Variable-length bytes.
     case byteArray = 6
+    /// Bytes of the length given by `SchemaElement.typeLength`.
     case fixedLenByteArray = 7
 
     /// The name as parquet.thrift spells it.

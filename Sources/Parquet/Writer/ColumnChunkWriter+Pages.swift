@@ -33,23 +33,36 @@ extension ColumnChunkWriter {
         } else {
             values = pagePlain
         }
-        // Definition levels (bit width 1: 0 = null, 1 = present).
+        // Levels: repetition (lists only), then definition, each at the width of its maximum.
+        var repetitionLevels: [UInt8] = []
+        if leaf.maxRepetition > 0 {
+            pageRepetition.withUnsafeBufferPointer {
+                RLEHybridEncoder.encode($0, bitWidth: bitWidth(forMaximum: leaf.maxRepetition), into: &repetitionLevels)
+            }
+        }
         var levels: [UInt8] = []
-        if nullable { pageDefinition.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, bitWidth: 1, into: &levels) } }
+        if nullable {
+            pageDefinition.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, bitWidth: bitWidth(forMaximum: leaf.maxDefinition), into: &levels) }
+        }
 
         var header: PageHeader
         if options.dataPageV2 {
             try compressValues(values)
-            let body = levels.count + compressedOutput.count
-            header = PageHeader(type: .dataPageV2, uncompressedPageSize: Int32(levels.count + values.count), compressedPageSize: Int32(body))
+            let body = repetitionLevels.count + levels.count + compressedOutput.count
+            header = PageHeader(type: .dataPageV2, uncompressedPageSize: Int32(repetitionLevels.count + levels.count + values.count),
+                                compressedPageSize: Int32(body))
             header.dataPageHeaderV2 = DataPageHeaderV2(
-                numValues: Int32(pageEntries), numNulls: Int32(pageNulls), numRows: Int32(pageEntries), encoding: encoding,
-                definitionLevelsByteLength: Int32(levels.count), repetitionLevelsByteLength: 0,
+                numValues: Int32(pageEntries), numNulls: Int32(pageNulls), numRows: Int32(pageRows), encoding: encoding,
+                definitionLevelsByteLength: Int32(levels.count), repetitionLevelsByteLength: Int32(repetitionLevels.count),
                 isCompressed: options.compression != .uncompressed)
-            appendPage(header, [levels, compressedOutput])
+            appendPage(header, [repetitionLevels, levels, compressedOutput])
         } else {
             var body: [UInt8] = []
-            body.reserveCapacity(levels.count + 4 + values.count)
+            body.reserveCapacity(repetitionLevels.count + levels.count + 8 + values.count)
+            if leaf.maxRepetition > 0 {
+                withUnsafeBytes(of: UInt32(repetitionLevels.count).littleEndian) { body.append(contentsOf: $0) }
+                body.append(contentsOf: repetitionLevels)
+            }
             if nullable {
                 withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
                 body.append(contentsOf: levels)
@@ -62,6 +75,8 @@ extension ColumnChunkWriter {
         }
         noteEncoding(encoding, page: header.type)
         pageDefinition.removeAll(keepingCapacity: true)
+        pageRepetition.removeAll(keepingCapacity: true)
+        pageRows = 0
         pageIndices.removeAll(keepingCapacity: true)
         pagePlain.removeAll(keepingCapacity: true)
         pageBools.removeAll(keepingCapacity: true)

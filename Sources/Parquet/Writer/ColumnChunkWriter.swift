@@ -20,7 +20,9 @@ struct ColumnChunkWriter {
     var fellBack = false
 
     // The open page.
-    var pageDefinition: [UInt8] = []
+    var pageDefinition: [UInt16] = []
+    var pageRepetition: [UInt16] = []
+    var pageRows = 0
     var pageIndices: [UInt32] = []
     var pagePlain: [UInt8] = []
     var pageBools: [Bool] = []
@@ -40,7 +42,7 @@ struct ColumnChunkWriter {
     init(leaf: WriteLeaf, options: WriteOptions) {
         self.leaf = leaf
         self.options = options
-        self.nullable = leaf.field.nullable
+        self.nullable = leaf.maxDefinition > 0
         if options.useDictionary {
             switch leaf.physical {
             case .int32, .float: fixed32 = FixedWidthDictionary()
@@ -57,7 +59,7 @@ struct ColumnChunkWriter {
 
     /// Bytes the open page would take before compression (estimate).
     var pageSize: Int {
-        pagePlain.count + pageBools.count / 8 + pageIndices.count * 4 / 2 + pageDefinition.count / 8
+        pagePlain.count + pageBools.count / 8 + pageIndices.count * 4 / 2 + pageDefinition.count / 8 + pageRepetition.count / 8
     }
 
     /// Encoded bytes buffered for this chunk so far.
@@ -88,6 +90,43 @@ struct ColumnChunkWriter {
         valueCount += Int64(count)
     }
 
+    /// Appends shredded entries of a nested column: levels per entry and, for entries at the
+    /// maximum definition level, the leaf values at `valueIndices` of `leafColumn`. Pages are
+    /// closed only where a row starts (repetition level 0), as v2 pages and page indexes require.
+    mutating func append(definition: [UInt16], repetition: [UInt16], leafColumn: Column, valueIndices: [Int32]) throws {
+        let dense = leafColumn.take(valueIndices)
+        if options.writeStatistics {
+            statistics.add(dense)
+            statistics.nullCount += Int64(definition.count - valueIndices.count)
+        }
+        let maximum = UInt16(leaf.maxDefinition)
+        var entry = 0
+        var value = 0
+        while entry < definition.count {
+            // Extend the slice to the next row start after at least 4096 entries.
+            var end = Swift.min(definition.count, entry + 4096)
+            while end < definition.count && repetition[end] != 0 { end += 1 }
+            var present = 0
+            for index in entry..<end {
+                if definition[index] == maximum { present += 1 }
+                if repetition[index] == 0 { pageRows += 1 }
+            }
+            if nullable { pageDefinition.append(contentsOf: definition[entry..<end]) }
+            pageRepetition.append(contentsOf: repetition[entry..<end])
+            pageEntries += end - entry
+            pageNulls += (end - entry) - present
+            try appendValues(dense, value..<(value + present))
+            value += present
+            entry = end
+            if pageSize >= options.dataPageSize { try flushPage() }
+            if usesDictionary && dictionarySize > options.dictionaryPageSizeLimit {
+                try flushPage()
+                fellBack = true
+            }
+        }
+        valueCount += Int64(definition.count)
+    }
+
     private mutating func appendRange(_ column: Column, _ validity: [Bool]?, _ range: Range<Int>) throws {
         if nullable {
             if let validity {
@@ -98,6 +137,12 @@ struct ColumnChunkWriter {
             }
         }
         pageEntries += range.count
+        pageRows += range.count
+        try appendValues(column, range, validity: validity)
+    }
+
+    /// Adds the present values of rows `range` to the page (dictionary indices or PLAIN bytes).
+    private mutating func appendValues(_ column: Column, _ range: Range<Int>, validity: [Bool]? = nil) throws {
         @inline(__always) func present(_ index: Int) -> Bool { validity?[index] ?? true }
         let scale = leaf.scale
         switch (column.storage, leaf.physical) {

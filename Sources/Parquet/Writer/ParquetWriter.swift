@@ -13,12 +13,16 @@ import TarnCore
 ///
 /// `~Copyable` so that a copy cannot write a second footer or append after `finish()`.
 public struct ParquetWriter<Sink: ByteSink>: ~Copyable {
-    /// The Columnar schema being written (flat fields).
+    /// The Columnar schema being written.
     public let schema: Schema
     /// The layout options.
     public let options: WriteOptions
     private var sink: Sink
     private let leaves: [WriteLeaf]
+    /// Schema elements of every top-level field, depth first.
+    private let elements: [SchemaElement]
+    /// For each leaf: its top-level field and, when nested, the shredding steps.
+    private let leafFields: [(field: Int, steps: [LevelShredder.Step]?)]
     private var columns: [ColumnChunkWriter]
     private var rowsInGroup = 0
     private var offset: Int64 = 0
@@ -26,19 +30,31 @@ public struct ParquetWriter<Sink: ByteSink>: ~Copyable {
     private var totalRows: Int64 = 0
 
     /// Starts a file: validates the schema and writes the leading magic.
-    /// - Throws: `TarnError(.unsupported)` for nested fields, `.invalidArgument` for bad options.
+    /// - Throws: `TarnError(.invalidArgument)` for bad options or unwritable types.
     public init(schema: Schema, sink: Sink, options: WriteOptions = WriteOptions()) throws {
         guard options.rowGroupRows > 0, options.dataPageSize > 0 else {
             throw TarnError(.invalidArgument, "row group rows and page size must be positive")
         }
         guard options.compression.isAvailable else { throw TarnError(.unsupported, "\(options.compression) compression is not available") }
-        let leaves = try schema.fields.map { try WriteSchema.leaf(for: $0) }
+        var leaves: [WriteLeaf] = [], elements: [SchemaElement] = []
+        var leafFields: [(field: Int, steps: [LevelShredder.Step]?)] = []
+        for (index, field) in schema.fields.enumerated() {
+            let (fieldElements, fieldLeaves) = try WriteSchema.elements(for: field)
+            elements += fieldElements
+            leaves += fieldLeaves
+            let nested = fieldElements.count > 1
+            for leaf in fieldLeaves {
+                leafFields.append((index, nested ? LevelShredder.steps(for: field, path: leaf.path.dropFirst()) : nil))
+            }
+        }
         var sink = sink
         try sink.write(ParquetMetadata.magic)
         self.schema = schema
         self.options = options
         self.sink = sink
         self.leaves = leaves
+        self.elements = elements
+        self.leafFields = leafFields
         self.columns = leaves.map { ColumnChunkWriter(leaf: $0, options: options) }
         self.offset = 4
     }
@@ -46,17 +62,27 @@ public struct ParquetWriter<Sink: ByteSink>: ~Copyable {
     /// Appends a batch; closes row groups as they fill.
     /// - Throws: `TarnError(.invalidArgument)` when the batch's columns do not match the schema.
     public mutating func write(_ batch: RecordBatch) throws {
-        guard batch.columns.count == leaves.count else {
-            throw TarnError(.invalidArgument, "batch has \(batch.columns.count) columns, writer schema has \(leaves.count)")
+        guard batch.columns.count == schema.fields.count else {
+            throw TarnError(.invalidArgument, "batch has \(batch.columns.count) columns, writer schema has \(schema.fields.count)")
         }
-        for (index, column) in batch.columns.enumerated() where column.type != leaves[index].field.type {
-            throw TarnError(.invalidArgument, "column '\(leaves[index].field.name)': batch type \(column.type), schema type \(leaves[index].field.type)")
+        for (index, column) in batch.columns.enumerated() where column.type != schema.fields[index].type {
+            throw TarnError(.invalidArgument, "column '\(schema.fields[index].name)': batch type \(column.type), schema type \(schema.fields[index].type)")
         }
         var start = 0
         while start < batch.rowCount {
             let take = Swift.min(batch.rowCount - start, options.rowGroupRows - rowsInGroup)
             let part = take == batch.rowCount ? batch : batch.slice(start..<(start + take))
-            for index in columns.indices { try columns[index].append(part.columns[index]) }
+            for index in columns.indices {
+                let (field, steps) = leafFields[index]
+                if let steps {
+                    var shredder = LevelShredder()
+                    let leafColumn = shredder.shred(part.columns[field], steps: steps)
+                    try columns[index].append(definition: shredder.definition, repetition: shredder.repetition,
+                                              leafColumn: leafColumn, valueIndices: shredder.valueIndices)
+                } else {
+                    try columns[index].append(part.columns[field])
+                }
+            }
             rowsInGroup += take
             start += take
             let buffered = columns.reduce(0) { $0 + $1.bufferedSize }
@@ -84,7 +110,7 @@ public struct ParquetWriter<Sink: ByteSink>: ~Copyable {
             offset += Int64(encoded.dataPages.count)
             let leaf = leaves[index]
             let meta = ColumnMetaData(
-                type: leaf.physical, encodings: encoded.encodings, pathInSchema: [leaf.field.name], codec: Self.codecID(options.compression),
+                type: leaf.physical, encodings: encoded.encodings, pathInSchema: leaf.path, codec: Self.codecID(options.compression),
                 numValues: encoded.valueCount, totalUncompressedSize: encoded.uncompressedSize, totalCompressedSize: offset - chunkStart,
                 dataPageOffset: dataOffset, dictionaryPageOffset: dictionaryOffset, statistics: encoded.statistics,
                 encodingStats: encoded.encodingStats)
@@ -103,13 +129,13 @@ public struct ParquetWriter<Sink: ByteSink>: ~Copyable {
     /// - Returns: the footer written and the sink (a `MemorySink` then holds the whole file).
     public consuming func finish() throws -> (metadata: FileMetaData, sink: Sink) {
         try flushRowGroup()
-        let root = SchemaElement(name: "schema", numChildren: Int32(leaves.count))
+        let root = SchemaElement(name: "schema", numChildren: Int32(schema.fields.count))
         var keyValues = options.keyValueMetadata.sorted { $0.key < $1.key }.map { KeyValue(key: $0.key, value: $0.value) }
         for (key, value) in schema.metadata.sorted(by: { $0.key < $1.key }) where options.keyValueMetadata[key] == nil {
             keyValues.append(KeyValue(key: key, value: value))
         }
         let metadata = FileMetaData(
-            version: 1, schema: [root] + leaves.map(\.element), numRows: totalRows, rowGroups: rowGroups,
+            version: 1, schema: [root] + elements, numRows: totalRows, rowGroups: rowGroups,
             keyValueMetadata: keyValues, createdBy: options.createdBy,
             columnOrders: options.writeStatistics ? Array(repeating: .typeDefined, count: leaves.count) : nil)
         let footer = metadata.thriftEncoded()

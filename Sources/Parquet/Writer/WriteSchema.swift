@@ -10,6 +10,12 @@ struct WriteLeaf: Sendable {
     var width: Int
     /// Multiplier applied to integer values (seconds → milliseconds, which Parquet lacks).
     var scale: Int64 = 1
+    /// Names from the top-level field to the leaf (`ColumnMetaData.path_in_schema`).
+    var path: [String] = []
+    /// Maximum definition level (nullable and repeated ancestors, and the leaf itself).
+    var maxDefinition = 0
+    /// Maximum repetition level (lists above the leaf).
+    var maxRepetition = 0
 }
 
 /// Maps Columnar fields to Parquet schema elements for writing (LogicalTypes.md), setting the
@@ -94,8 +100,49 @@ enum WriteSchema {
             guard width > 0 else { throw TarnError(.invalidArgument, "column '\(field.name)': fixed_binary(0) cannot be written") }
             return WriteLeaf(field: field, element: element(.fixedLenByteArray, length: Int32(width)), physical: .fixedLenByteArray, width: width)
         case .list, .structure, .map:
-            throw TarnError(.unsupported, "column '\(field.name)': writing nested type \(field.type) is not supported yet (reading is)")
+            throw TarnError(.internal, "column '\(field.name)': nested types go through `elements(for:)`")
         }
+    }
+
+    /// The schema elements (depth first) and leaves of a top-level field, nested or not.
+    ///
+    /// Lists use the three-level form LogicalTypes.md prescribes, `<list> (LIST) { repeated group
+    /// list { <element> } }`; maps `<map> (MAP) { repeated group key_value { required key; value } }`.
+    static func elements(for field: Field) throws -> (elements: [SchemaElement], leaves: [WriteLeaf]) {
+        var elements: [SchemaElement] = []
+        var leaves: [WriteLeaf] = []
+        func visit(_ field: Field, path: [String], definition: Int, repetition: Int, depth: Int) throws {
+            guard depth < 64 else { throw TarnError(.invalidArgument, "column '\(field.name)': nesting deeper than 64 levels") }
+            let repetitionType: Repetition = field.nullable ? .optional : .required
+            let definition = definition + (field.nullable ? 1 : 0)
+            switch field.type {
+            case .structure(let children):
+                guard !children.isEmpty else { throw TarnError(.invalidArgument, "column '\(field.name)': a struct needs at least one field") }
+                elements.append(SchemaElement(name: field.name, repetition: repetitionType, numChildren: Int32(children.count)))
+                for child in children { try visit(child, path: path + [child.name], definition: definition, repetition: repetition, depth: depth + 1) }
+            case .list(let element):
+                elements.append(SchemaElement(name: field.name, repetition: repetitionType, numChildren: 1, convertedType: .list, logicalType: .list))
+                elements.append(SchemaElement(name: "list", repetition: .repeated, numChildren: 1))
+                let renamed = Field("element", element.type, nullable: element.nullable, metadata: element.metadata)
+                try visit(renamed, path: path + ["list", "element"], definition: definition + 1, repetition: repetition + 1, depth: depth + 1)
+            case .map(let key, let value):
+                elements.append(SchemaElement(name: field.name, repetition: repetitionType, numChildren: 1, convertedType: .map, logicalType: .map))
+                elements.append(SchemaElement(name: "key_value", repetition: .repeated, numChildren: 2, convertedType: nil))
+                try visit(Field("key", key.type, nullable: false), path: path + ["key_value", "key"], definition: definition + 1,
+                          repetition: repetition + 1, depth: depth + 1)
+                try visit(Field("value", value.type, nullable: value.nullable), path: path + ["key_value", "value"],
+                          definition: definition + 1, repetition: repetition + 1, depth: depth + 1)
+            default:
+                var leaf = try self.leaf(for: field)
+                leaf.path = path
+                leaf.maxDefinition = definition
+                leaf.maxRepetition = repetition
+                elements.append(leaf.element)
+                leaves.append(leaf)
+            }
+        }
+        try visit(field, path: [field.name], definition: 0, repetition: 0, depth: 0)
+        return (elements, leaves)
     }
 
     /// Smallest byte count whose two's complement holds every `precision`-digit number.

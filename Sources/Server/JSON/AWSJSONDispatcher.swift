@@ -31,6 +31,9 @@ struct AWSJSONDispatcher: Sendable {
             guard let (service, operation) = service(forTarget: target) else {
                 throw AWSJSONError("UnknownOperationException", "Unknown target \(target)")
             }
+            if let raw = try await service.handleRaw(operation: operation, body: body, principal: principal, requestID: requestID) {
+                return Self.json(raw, status: .ok, requestID: requestID, contentType: responseType)
+            }
             guard case .object(let members) = try AWSJSONValue.parse(body) else {
                 throw AWSJSONError("SerializationException", "The request body must be a JSON object")
             }

@@ -17,6 +17,16 @@ public protocol AWSJSONService: Sendable {
     /// - Returns: the JSON response object.
     /// - Throws: `AWSJSONError` (or a `TarnError`, whose code becomes `__type`).
     func handle(operation: String, request: AWSJSONRequest) async throws -> AWSJSONValue
+    /// Handles an operation straight from the raw body, for hot paths (Kinesis PutRecords,
+    /// GetRecords) where building an `AWSJSONValue` tree would dominate; nil means "not handled
+    /// here, use `handle(operation:request:)`".
+    /// - Returns: the serialized JSON response, or nil.
+    func handleRaw(operation: String, body: [UInt8], principal: String, requestID: String) async throws -> [UInt8]?
+}
+
+extension AWSJSONService {
+    /// Services without a raw fast path parse every body into `AWSJSONValue`.
+    public func handleRaw(operation: String, body: [UInt8], principal: String, requestID: String) async throws -> [UInt8]? { nil }
 }
 
 /// An incoming JSON-protocol call.

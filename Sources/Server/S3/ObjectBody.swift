@@ -5,18 +5,25 @@ import TarnCore
 
 /// Streams an object's bytes into a response body.
 enum ObjectBody {
-    /// Bodies up to this size are read in one piece on the request task; larger ones stream.
+    /// Bodies up to this size are read whole before the response starts; larger ones stream.
     static let inlineLimit: Int64 = 256 * 1024
-    /// Piece size for streamed bodies.
-    static let chunkSize: Int64 = 1 << 20
+    /// Piece size for streamed bodies: large enough to amortise the hop to the blocking-I/O
+    /// pool, small enough that a few queued pieces per stream cost little memory.
+    static let chunkSize: Int64 = 256 * 1024
 
-    static func make(reader: ObjectReader, range: Range<Int64>) -> ResponseBody {
+    /// The body for `range` of an object. Small bodies are read now (on the request task, from
+    /// the page cache or a small blob) and handed over as one buffer, which Hummingbird writes
+    /// together with the head in a single flush; large ones are read piece by piece off the
+    /// cooperative threads as the client takes them.
+    /// - Parameter pacing: the connection's event loop. NIO's async writer only holds a producer
+    ///   back once the event loop has seen the channel become unwritable; when the loop is busy,
+    ///   a fast reader queues piece after piece on its way there (measured: 30–90 MB per stream,
+    ///   1.5 GB of RSS with sixteen 256 MiB GETs). Waiting for a no-op task on the loop after each
+    ///   piece (its task queue is FIFO) lets every piece reach the channel before the next is read.
+    static func make(reader: ObjectReader, range: Range<Int64>, pacing: (any EventLoop)? = nil) throws -> ResponseBody {
         let length = range.upperBound - range.lowerBound
         if length <= inlineLimit {
-            return ResponseBody(contentLength: Int(length)) { writer in
-                try await writer.write(try read(reader, range))
-                try await writer.finish(nil)
-            }
+            return ResponseBody(byteBuffer: try read(reader, range))
         }
         return ResponseBody(contentLength: Int(length)) { writer in
             var offset = range.lowerBound
@@ -25,6 +32,7 @@ enum ObjectBody {
                 // Reads may block on a cold cache: keep them off the cooperative threads.
                 let buffer = try await BlockingIO.run { try read(reader, piece) }
                 try await writer.write(buffer)
+                if let pacing { try await pacing.submit {}.get() }
                 offset = piece.upperBound
             }
             try await writer.finish(nil)

@@ -50,25 +50,38 @@ struct S3Address: Sendable, Equatable {
     }
 
     /// Percent-decodes a path component ("+" is a literal plus in paths).
+    /// - Throws: `InvalidURI` for a `%` not followed by two hex digits or bytes that are not UTF-8.
     static func decode(_ text: String) throws -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%") {
-                guard iterator.count >= 2, let value = Hex.decode(String(decoding: iterator.prefix(2), as: UTF8.self))?.first else {
-                    throw TarnError(.init("InvalidURI"), "Couldn't parse the specified URI.")
-                }
-                bytes.append(value)
-                iterator = iterator.dropFirst(2)
-            } else {
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            index = utf8.index(after: index)
+            guard byte == UInt8(ascii: "%") else {
                 bytes.append(byte)
+                continue
             }
+            guard index != utf8.endIndex, let high = hexValue(utf8[index]) else { throw invalidURI() }
+            index = utf8.index(after: index)
+            guard index != utf8.endIndex, let low = hexValue(utf8[index]) else { throw invalidURI() }
+            index = utf8.index(after: index)
+            bytes.append(high << 4 | low)
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw TarnError(.init("InvalidURI"), "Couldn't parse the specified URI.")
-        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw invalidURI() }
         return decoded
     }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static func invalidURI() -> TarnError { TarnError(.init("InvalidURI"), "Couldn't parse the specified URI.") }
 }

@@ -2,6 +2,7 @@ import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Storage
 import TarnCore
 
@@ -20,6 +21,8 @@ struct S3Call: Sendable {
     let authentication: Authentication
     /// The request's global condition keys (`aws:SecureTransport`, `aws:SourceIp`…) for policies.
     var conditions = ConditionContext()
+    /// The connection's event loop, when known (see `ObjectBody.make`).
+    var eventLoop: (any EventLoop)?
 
     /// The HTTP method.
     var method: HTTPRequest.Method { request.method }
@@ -59,14 +62,10 @@ struct S3Call: Sendable {
         return number
     }
 
-    /// Reads the whole (small) body, refusing more than `limit` bytes.
+    /// Reads the whole (small) body, refusing more than `limit` bytes, verified against the
+    /// request's signature and checksums (see `BodyReceiver.collect`).
     mutating func collectBody(limit: Int) async throws -> [UInt8] {
-        do {
-            let buffer = try await request.collectBody(upTo: limit)
-            return Array(buffer.readableBytesView)
-        } catch {
-            throw TarnError(.malformedXML, "The request body is larger than \(limit) bytes or could not be read.")
-        }
+        try await BodyReceiver.collect(&self, limit: limit)
     }
 
     /// Parses the query string of a raw request target.
@@ -82,9 +81,11 @@ struct S3Call: Sendable {
         return result
     }
 
+    /// Form-decodes a query name or value (`+` is a space, `%XX` a byte), as the authenticator
+    /// does. Byte-level: presigned URLs carry long queries, and Foundation's string replacement
+    /// cost more than the whole signature check.
     static func decodeQueryComponent(_ text: Substring) -> String {
-        let plusFree = text.replacingOccurrences(of: "+", with: " ")
-        return (try? S3Address.decode(plusFree)) ?? String(text)
+        PercentEncoding.decode(text, plusAsSpace: true)
     }
 }
 

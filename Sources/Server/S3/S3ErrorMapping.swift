@@ -17,13 +17,15 @@ enum S3ErrorMapping {
             .forbidden
         case "PreconditionFailed": .preconditionFailed
         case "NotModified": .notModified
-        case "InvalidRange": .rangeNotSatisfiable
+        // GET ?partNumber=N beyond the object's part count is "not satisfiable", like a range.
+        case "InvalidRange", "InvalidPartNumber": .rangeNotSatisfiable
         case "MethodNotAllowed": .methodNotAllowed
         case "MissingContentLength": .lengthRequired
         case "NotImplemented", "Unsupported": .notImplemented
         case "InternalError", "IOError", "Corrupt": .internalServerError
         case "SlowDown": .serviceUnavailable
-        case "EntityTooLarge": .contentTooLarge
+        // Everything else is a client error, including EntityTooLarge, which S3 answers with 400
+        // (not 413; see the EntityTooLarge entry of the error code list).
         default: .badRequest
         }
     }

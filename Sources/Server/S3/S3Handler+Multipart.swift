@@ -33,8 +33,9 @@ extension S3Handler {
     func uploadPart(_ call: inout S3Call, uploadID: String) async throws -> Response {
         let bucket = try call.bucket(), key = try call.key()
         let partNumber = try call.intParameter("partNumber", default: 0, range: 1...MetadataIndex.maximumPartNumber)
-        let (_, checksumValue) = try ObjectHeaders.requestedChecksum(call)
-        let (upload, info) = try store.beginPartUpload(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, caller: keyCaller(call))
+        let (algorithm, checksumValue) = try ObjectHeaders.requestedChecksum(call)
+        let (upload, info) = try store.beginPartUpload(
+            bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, checksum: algorithm, caller: keyCaller(call))
         let received: ReceivedBody
         do {
             received = try await BodyReceiver.receive(&call, into: upload, limit: Self.maxSinglePutSize)

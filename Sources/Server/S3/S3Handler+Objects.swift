@@ -62,6 +62,10 @@ extension S3Handler {
         var range: Range<Int64> = 0..<object.size
         let partNumber = try call.intParameter("partNumber", default: 0, range: 0...MetadataIndex.maximumPartNumber)
         if partNumber > 0 {
+            // A part is itself a range; S3 refuses both together.
+            if call.header("range") != nil {
+                throw TarnError(.invalidRequest, "Cannot specify both Range header and partNumber query parameter")
+            }
             let parts = object.attributes.partSizes ?? [object.size]
             guard partNumber <= parts.count else {
                 throw TarnError(.invalidPartNumber, "The requested partnumber is not satisfiable")
@@ -87,7 +91,7 @@ extension S3Handler {
         let length = range.upperBound - range.lowerBound
         headers[.contentLength] = String(length)
         guard let reader else { return Response(status: status, headers: headers) }
-        return Response(status: status, headers: headers, body: ObjectBody.make(reader: reader, range: range))
+        return Response(status: status, headers: headers, body: try ObjectBody.make(reader: reader, range: range, pacing: call.eventLoop))
     }
 
     static let responseOverrides: [(String, HTTPField.Name)] = [

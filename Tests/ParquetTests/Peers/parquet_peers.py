@@ -163,7 +163,7 @@ def render_raw(t, value):
 
 # ----------------------------------------------------------------------------------------- data
 
-def sample_table(n=2500):
+def sample_table(n=1200):
     """Every type the reader must handle, with nulls in every nullable column."""
     def nulls(values, every=7):
         return [None if i % every == 3 else v for i, v in enumerate(values)]
@@ -215,7 +215,7 @@ def write(directory):
             for version in ["1.0", "2.0"]:
                 name = "pyarrow-%s-%s-v%s" % (codec, "dict" if dictionary else "plain", version[0])
                 pq.write_table(table, os.path.join(directory, name + ".parquet"), compression=codec,
-                               use_dictionary=dictionary, data_page_version=version, row_group_size=1000,
+                               use_dictionary=dictionary, data_page_version=version, row_group_size=500,
                                data_page_size=4096)
                 files[name] = table
     # Delta and byte-stream-split encodings, which pyarrow only writes on request.
@@ -233,7 +233,7 @@ def write(directory):
     for codec in ["uncompressed", "snappy", "gzip", "zstd", "lz4"]:
         name = "duckdb-%s" % codec
         path = os.path.join(directory, name + ".parquet")
-        con.execute("COPY (SELECT * FROM t) TO '%s' (FORMAT parquet, COMPRESSION %s, ROW_GROUP_SIZE 1024)" % (path, codec))
+        con.execute("COPY (SELECT * FROM t) TO '%s' (FORMAT parquet, COMPRESSION %s, ROW_GROUP_SIZE 512)" % (path, codec))
         files[name] = pq.read_table(path)
     con.execute("CREATE TYPE mood AS ENUM ('calm', 'busy', 'late')")
     extra = os.path.join(directory, "duckdb-extra.parquet")

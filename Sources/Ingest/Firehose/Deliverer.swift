@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import Storage
+import Synchronization
+import TarnCore
+
+/// The background worker of one delivery stream: reads its source from the delivered
+/// checkpoints on, buffers by Firehose's hints, and writes each batch to S3 as a plan →
+/// objects → checkpoint sequence (see `DeliveryCatalog`). Restartable from durable state alone.
+final class Deliverer: Sendable {
+    let id: Int64
+    let name: String
+    let configuration: DeliveryStreamConfiguration
+    let builder: DeliveryBatchBuilder
+    let catalog: DeliveryCatalog
+    let store: ObjectStore
+    let source: any DeliverySource
+    let clock: any WallClock
+    let logger: Logger
+    let pollInterval: UInt64
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Objects and records delivered since start-up, and the last delivery failure.
+    let statistics = Mutex<(objects: Int, records: Int, lastError: String?)>((0, 0, nil))
+
+    init(
+        id: Int64, name: String, configuration: DeliveryStreamConfiguration, catalog: DeliveryCatalog, store: ObjectStore, source: any DeliverySource,
+        clock: any WallClock, logger: Logger, pollMilliseconds: UInt64 = 50, resolver: (any DeliverySchemaResolver)? = nil
+    ) throws {
+        self.id = id
+        self.name = name
+        self.configuration = configuration
+        self.builder = try DeliveryBatchBuilder(name: name, configuration: configuration, resolver: resolver)
+        self.catalog = catalog
+        self.store = store
+        self.source = source
+        self.clock = clock
+        self.logger = logger
+        self.pollInterval = pollMilliseconds * 1_000_000
+    }
+
+    var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    func start() {
+        task.withLock { task in
+            guard task == nil else { return }
+            task = Task.detached { [self] in await run() }
+        }
+    }
+
+    func stop() async {
+        let running = task.withLock { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+
+    /// Delivers until cancelled; failures (a missing bucket, a full disk) are retried with
+    /// backoff from the durable state, so nothing acknowledged is lost.
+    private func run() async {
+        var backoff: UInt64 = 100_000_000
+        while !Task.isCancelled {
+            do {
+                try await deliverLoop()
+            } catch is CancellationError {
+                return
+            } catch {
+                statistics.withLock { $0.lastError = "\(error)" }
+                logger.warning("delivery stream \(name): delivery failed, retrying: \(error)")
+                try? await Task.sleep(nanoseconds: backoff)
+                backoff = min(backoff * 2, 5_000_000_000)
+            }
+        }
+    }
+
+    private struct Chunk {
+        let shard: Int
+        let result: LogReadResult
+    }
+
+    private func deliverLoop() async throws {
+        var checkpoints = try catalog.checkpoints(id: id)
+        if let plan = try catalog.plan(id: id) {
+            // A batch was being delivered when the process stopped: deliver exactly it again.
+            let shards = try source.shards(checkpoints: checkpoints)
+            var chunks: [Chunk] = []
+            for (shard, range) in plan.sorted(by: { $0.key < $1.key }) where !range.isEmpty {
+                guard let log = shards.first(where: { $0.shard == shard })?.log else { continue }
+                var position = range.lowerBound
+                while position < range.upperBound {
+                    let result = try log.read(from: position, maxRecords: Int(range.upperBound - position), maxBytes: 64 << 20)
+                    if result.records.isEmpty { break }
+                    chunks.append(Chunk(shard: shard, result: result))
+                    position = result.nextOrdinal
+                }
+            }
+            try await deliver(chunks, ranges: plan, shards: shards)
+            checkpoints = try catalog.checkpoints(id: id)
+        }
+        var positions = checkpoints.mapValues(\.next)
+        var buffer = DeliveryBuffer(sizeMiB: configuration.bufferSizeMiB, intervalSeconds: configuration.bufferIntervalSeconds)
+        var chunks: [Chunk] = []
+        var ranges: [Int: Range<UInt64>] = [:]
+        while !Task.isCancelled {
+            let shards = try source.shards(checkpoints: checkpoints)
+            var readSomething = false
+            var finished: Set<Int> = []
+            for shard in shards {
+                let position = positions[shard.shard] ?? 0
+                if let log = shard.log, buffer.remainingBytes > 0 {
+                    let result = try log.read(from: position, maxRecords: 10_000, maxBytes: buffer.remainingBytes)
+                    if !result.records.isEmpty {
+                        let first = ranges[shard.shard]?.lowerBound ?? result.records[0].ordinal
+                        ranges[shard.shard] = first..<result.nextOrdinal
+                        let bytes = result.records.reduce(0) { $0 + $1.data.count }
+                        buffer.add(count: result.records.count, bytes: bytes, oldestArrival: result.records[0].arrival)
+                        chunks.append(Chunk(shard: shard.shard, result: result))
+                        readSomething = true
+                    }
+                    positions[shard.shard] = result.nextOrdinal
+                }
+                if let closed = shard.closedCount, (positions[shard.shard] ?? 0) >= closed, ranges[shard.shard] == nil {
+                    finished.insert(shard.shard)
+                }
+            }
+            if !finished.isEmpty {
+                // Closed shards read to their end with nothing buffered: their children may start.
+                try catalog.commit(id: id, ranges: [:], finished: finished)
+                checkpoints = try catalog.checkpoints(id: id)
+                continue
+            }
+            switch buffer.next(now: now) {
+            case .flush:
+                try await deliver(chunks, ranges: ranges, shards: shards)
+                checkpoints = try catalog.checkpoints(id: id)
+                chunks = []
+                ranges = [:]
+                buffer.reset()
+            case .wait(let until):
+                if !readSomething || buffer.remainingBytes == 0 {
+                    let wait = until.map { UInt64(max(1, min(Int64(pollInterval / 1_000_000), $0 - now))) * 1_000_000 } ?? pollInterval
+                    try await Task.sleep(nanoseconds: wait)
+                }
+            }
+        }
+        throw CancellationError()
+    }
+
+    private func deliver(_ chunks: [Chunk], ranges: [Int: Range<UInt64>], shards: [SourceShard]) async throws {
+        try catalog.savePlan(id: id, ranges: ranges)
+        var records: [DeliveryRecord] = []
+        records.reserveCapacity(chunks.reduce(0) { $0 + $1.result.records.count })
+        for chunk in chunks {
+            for record in chunk.result.records {
+                records.append(DeliveryRecord(shard: chunk.shard, ordinal: record.ordinal, arrival: record.arrival, data: chunk.result.buffer[record.data]))
+            }
+        }
+        let objects = try builder.build(records, batchID: "\(id)/" + DeliveryCatalog.encode(ranges), now: now)
+        for object in objects {
+            var attributes = ObjectAttributes()
+            attributes.headers.contentType = object.isError ? "application/x-ndjson" : configuration.formatConversion != nil ? "application/vnd.apache.parquet" : "application/octet-stream"
+            try await store.put(bucket: configuration.bucket, key: object.key, bytes: object.body, attributes: attributes)
+        }
+        var finished: Set<Int> = []
+        for (shard, range) in ranges {
+            if let closed = shards.first(where: { $0.shard == shard })?.closedCount, range.upperBound >= closed { finished.insert(shard) }
+        }
+        try catalog.commit(id: id, ranges: ranges, finished: finished)
+        if case let direct as DirectPutSource = source, let end = ranges[0]?.upperBound { try direct.log.trim(below: end) }
+        statistics.withLock {
+            $0.objects += objects.count
+            $0.records += records.count
+            $0.lastError = nil
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import Synchronization
+import TarnCore
+
+/// One shard's records: an append-only log split into segment files named by the ordinal of
+/// their first record (`00000000000000000000.seg`, …), with an in-memory index of where each
+/// record starts.
+///
+/// Appends write a whole batch with one `pwrite` under the shard's lock; durability comes from
+/// the lake-wide `DurabilityScheduler`, and only the synced prefix of the log is visible to
+/// readers. When a segment is full it is synced before its successor is created, so after a
+/// crash only the newest segment can end in a torn write; recovery (`ShardLog+Recovery`) cuts
+/// it at the first frame whose checksums fail.
+public final class ShardLog: SyncTarget {
+    /// The shard's directory.
+    public let directory: String
+    /// The shard's index.
+    public let shard: Int
+    let segmentBytes: Int64
+    let state: Mutex<State>
+
+    struct Segment {
+        let file: PosixFile
+        let firstOrdinal: UInt64
+        /// Byte offset of each record; UInt32 because segments are capped below 4 GiB.
+        var offsets: [UInt32]
+        var size: Int64
+        var firstArrival: Int64
+        var lastArrival: Int64
+
+        var endOrdinal: UInt64 { firstOrdinal + UInt64(offsets.count) }
+    }
+
+    struct State {
+        var segments: [Segment] = []
+        /// The ordinal the next appended record gets.
+        var nextOrdinal: UInt64 = 0
+        /// Records below this ordinal are on stable storage and readable.
+        var durableEnd: UInt64 = 0
+        var lastArrival: Int64 = 0
+        /// Set when a sync failed: the page cache may have dropped the dirty pages, so the log
+        /// accepts no more writes until it is reopened (after a restart, recovery decides).
+        var failure: TarnError?
+        var closed = false
+    }
+
+    /// The default segment size (64 MiB).
+    public static let defaultSegmentBytes: Int64 = 64 << 20
+
+    /// Opens (creating if needed) the log in `directory`, recovering its newest segment.
+    /// - Parameters:
+    ///   - directory: the shard's directory.
+    ///   - shard: the shard's index.
+    ///   - segmentBytes: roll to a new segment past this size (at most 1 GiB).
+    /// - Throws: `TarnError(.io)` / `.corrupt` when the files cannot be read.
+    public init(directory: String, shard: Int, segmentBytes: Int64 = ShardLog.defaultSegmentBytes) throws {
+        precondition(segmentBytes > 0 && segmentBytes <= 1 << 30, "segment size must be in 1 B ... 1 GiB")
+        self.directory = directory
+        self.shard = shard
+        self.segmentBytes = segmentBytes
+        try FileSystem.createDirectory(directory)
+        self.state = Mutex(try Self.recover(directory: directory))
+    }
+
+    /// The ordinal the next record will get (= number of records ever appended).
+    public var nextOrdinal: UInt64 { state.withLock { $0.nextOrdinal } }
+    /// Records below this ordinal are durable and readable.
+    public var durableEnd: UInt64 { state.withLock { $0.durableEnd } }
+    /// The oldest ordinal still stored (retention may have removed earlier segments).
+    public var firstStoredOrdinal: UInt64 { state.withLock { $0.segments.first?.firstOrdinal ?? $0.nextOrdinal } }
+    /// Arrival time of the newest record (epoch ms), or 0 when empty.
+    public var lastArrival: Int64 { state.withLock { $0.lastArrival } }
+    /// Bytes stored across segments.
+    public var storedBytes: Int64 { state.withLock { $0.segments.reduce(0) { $0 + $1.size } } }
+
+    // MARK: appending
+
+    /// Appends a batch: assigns consecutive ordinals and one arrival time (`now`, or the previous
+    /// arrival when the clock went back, so arrival times never decrease within a shard) and
+    /// writes it with one `pwrite`. The records become durable and readable after the next
+    /// `DurabilityScheduler` round that includes this log.
+    /// - Returns: the first record's ordinal.
+    /// - Throws: `ResourceInUseException`-style conflict when the shard is closed, `.io` on write failure.
+    public func append(_ batch: inout LogBatch, now: Int64) throws -> UInt64 {
+        precondition(!batch.isEmpty, "append needs at least one record")
+        return try state.withLock { state in
+            if let failure = state.failure { throw failure }
+            if state.closed { throw TarnError(.closedShard, "shard \(ShardID.format(shard)) is closed") }
+            let arrival = max(now, state.lastArrival)
+            let bytes = Int64(batch.buffer.count)
+            if state.segments.isEmpty || (state.segments[state.segments.count - 1].size + bytes > segmentBytes && !state.segments[state.segments.count - 1].offsets.isEmpty) {
+                try roll(&state)
+            }
+            let first = state.nextOrdinal
+            batch.seal(firstOrdinal: first, arrival: arrival)
+            let last = state.segments.count - 1
+            let base = state.segments[last].size
+            do {
+                try batch.buffer.withUnsafeBytes { try state.segments[last].file.write($0, at: base) }
+            } catch {
+                // Leave no partial batch behind: the next append would write after it.
+                try? state.segments[last].file.truncate(to: base)
+                throw error
+            }
+            state.segments[last].offsets.reserveCapacity(state.segments[last].offsets.count + batch.count)
+            for offset in batch.frameOffsets { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base + Int64(offset))) }
+            if state.segments[last].size == 0 { state.segments[last].firstArrival = arrival }
+            state.segments[last].size = base + bytes
+            state.segments[last].lastArrival = arrival
+            state.nextOrdinal = first + UInt64(batch.count)
+            state.lastArrival = arrival
+            return first
+        }
+    }
+
+    /// Starts a new segment at `nextOrdinal`, first syncing the full one and, afterwards, the
+    /// directory, so that only the newest segment can ever need repair.
+    private func roll(_ state: inout State) throws {
+        if let current = state.segments.last {
+            try current.file.sync()
+            state.durableEnd = max(state.durableEnd, state.nextOrdinal)
+        }
+        let path = directory + "/" + Self.segmentName(state.nextOrdinal)
+        let file = try PosixFile(path: path, mode: .readWrite)
+        try file.truncate(to: 0)
+        try FileSystem.syncDirectory(directory)
+        state.segments.append(Segment(file: file, firstOrdinal: state.nextOrdinal, offsets: [], size: 0, firstArrival: 0, lastArrival: 0))
+    }
+
+    static func segmentName(_ ordinal: UInt64) -> String {
+        let digits = String(ordinal)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
+    }
+
+    // MARK: durability
+
+    func syncSnapshot() -> SyncSnapshot {
+        state.withLock { state in
+            SyncSnapshot(files: state.segments.last.map { [$0.file] } ?? [], directory: nil, durableEnd: state.nextOrdinal)
+        }
+    }
+
+    func syncCompleted(_ snapshot: SyncSnapshot, error: TarnError?) {
+        state.withLock { state in
+            if let error {
+                state.failure = TarnError(.io, "shard \(ShardID.format(shard)) stopped accepting writes after a failed sync: \(error.message)")
+            } else {
+                state.durableEnd = max(state.durableEnd, snapshot.durableEnd)
+            }
+        }
+    }
+
+    // MARK: lifecycle
+
+    /// Closes the shard to writes (after a split or merge).
+    /// - Returns: the number of records it holds (its last ordinal + 1).
+    @discardableResult
+    public func close() -> UInt64 {
+        state.withLock { state in
+            state.closed = true
+            return state.nextOrdinal
+        }
+    }
+
+    /// Whether the shard is closed to writes.
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Deletes whole segments whose newest record arrived before `cutoff` (epoch ms); the
+    /// newest segment always stays so ordinals continue. Open readers keep their descriptors, so
+    /// a read racing the deletion still completes.
+    /// - Returns: how many segments were removed.
+    @discardableResult
+    public func trim(before cutoff: Int64) throws -> Int {
+        let removed: [String] = state.withLock { state in
+            var paths: [String] = []
+            while state.segments.count > 1, state.segments[0].lastArrival < cutoff, state.segments[0].endOrdinal <= state.durableEnd {
+                paths.append(state.segments[0].file.path)
+                state.segments.removeFirst()
+            }
+            return paths
+        }
+        for path in removed { try FileSystem.removeFile(path) }
+        return removed.count
+    }
+
+    /// Removes the log's files (the stream was deleted).
+    public func destroy() throws {
+        state.withLock { state in
+            state.closed = true
+            state.segments.removeAll()
+        }
+        try FileSystem.removeTree(directory)
+    }
+}
+
+extension TarnError.Code {
+    /// An append reached a shard that a reshard has just closed; the caller routes again.
+    static let closedShard = Self("ClosedShard")
+}
+
+extension ShardLog {
+    /// Deletes whole segments whose records all lie below `ordinal` (a consumer has delivered
+    /// them); the newest segment always stays.
+    /// - Returns: how many segments were removed.
+    @discardableResult
+    public func trim(below ordinal: UInt64) throws -> Int {
+        let removed: [String] = state.withLock { state in
+            var paths: [String] = []
+            while state.segments.count > 1, state.segments[0].endOrdinal <= ordinal {
+                paths.append(state.segments[0].file.path)
+                state.segments.removeFirst()
+            }
+            return paths
+        }
+        for path in removed { try FileSystem.removeFile(path) }
+        return removed.count
+    }
+}

@@ -1,0 +1,147 @@
+import TarnCore
+
+/// Records of one PutRecords call, decoded into one buffer: each entry names its partition key
+/// and data as ranges of `bytes`, so a 500-record batch costs a handful of allocations.
+public struct PutRecordsInput: Sendable {
+    /// One record.
+    public struct Entry: Sendable {
+        /// The partition key's UTF-8 bytes in `bytes`.
+        public var partitionKey: Range<Int>
+        /// The data in `bytes`.
+        public var data: Range<Int>
+        /// An explicit hash key that overrides the partition key's MD5.
+        public var explicitHashKey: UInt128?
+
+        /// Creates an entry.
+        public init(partitionKey: Range<Int>, data: Range<Int>, explicitHashKey: UInt128? = nil) {
+            self.partitionKey = partitionKey
+            self.data = data
+            self.explicitHashKey = explicitHashKey
+        }
+    }
+
+    /// Decoded keys and data, back to back.
+    public var bytes: [UInt8]
+    /// The records in request order.
+    public var entries: [Entry]
+
+    /// Creates an input.
+    public init(bytes: [UInt8] = [], entries: [Entry] = []) {
+        self.bytes = bytes
+        self.entries = entries
+    }
+
+    /// Appends a record (for callers that build inputs record by record).
+    public mutating func append(partitionKey: String, data: [UInt8], explicitHashKey: UInt128? = nil) {
+        let keyStart = bytes.count
+        bytes.append(contentsOf: partitionKey.utf8)
+        let dataStart = bytes.count
+        bytes.append(contentsOf: data)
+        entries.append(Entry(partitionKey: keyStart..<dataStart, data: dataStart..<bytes.count, explicitHashKey: explicitHashKey))
+    }
+}
+
+/// The outcome of one record of a PutRecords call.
+public enum PutRecordOutcome: Sendable, Equatable {
+    /// Stored and durable at this position.
+    case stored(SequenceNumber)
+    /// Rejected; `code` is the Kinesis error code.
+    case failed(code: String, message: String)
+}
+
+extension DataStreams {
+    /// PutRecords: routes each record to the open shard owning its hash key, appends each shard's
+    /// share with one write, and returns once every stored record is durable.
+    ///
+    /// Records are independent, as in Kinesis: a throttled record fails alone
+    /// (`ProvisionedThroughputExceededException`), the others are stored.
+    /// - Returns: one outcome per input entry, in order.
+    /// - Throws: `ResourceNotFoundException`; `TarnError(.io)` when the logs cannot be written or
+    ///   synced (then nothing is acknowledged).
+    public func put(stream name: String, _ input: PutRecordsInput) async throws -> [PutRecordOutcome] {
+        let runtime = try self.runtime(name)
+        var outcomes = [PutRecordOutcome](repeating: .failed(code: "InternalFailure", message: "not processed"), count: input.entries.count)
+        var pending = Array(input.entries.indices)
+        var touched: [Int: ShardLog] = [:]
+        // Hash keys once; a reshard between attempts only changes which range owns them.
+        let keys: [UInt128] = input.bytes.withUnsafeBytes { raw in
+            input.entries.map { entry in
+                entry.explicitHashKey ?? HashKey.of(partitionKey: UnsafeRawBufferPointer(rebasing: raw[entry.partitionKey]))
+            }
+        }
+        var attempt = 0
+        while !pending.isEmpty {
+            attempt += 1
+            let now = nowMilliseconds
+            var routes = runtime.state.withLock { $0.routes }
+            if routes.isEmpty || attempt > 200 {
+                throw TarnError(.resourceInUse, "Stream \(name) under account \(configuration.accountID) has no open shard to write to.")
+            }
+            // Group by shard.
+            var groups: [Int: [Int]] = [:]
+            var unrouted: [Int] = []
+            for record in pending {
+                guard let route = StreamRuntime.route(keys[record], in: routes) else {
+                    unrouted.append(record)
+                    continue
+                }
+                groups[route, default: []].append(record)
+            }
+            if configuration.shardRecordsPerSecond != nil || configuration.shardBytesPerSecond != nil {
+                runtime.state.withLock { state in
+                    for (route, records) in groups {
+                        let index = routes[route].index
+                        guard var limiter = state.limiters[index] else { continue }
+                        var admitted: [Int] = []
+                        for record in records {
+                            let size = input.entries[record].data.count + input.entries[record].partitionKey.count
+                            if limiter.admit(bytes: size, now: now) {
+                                admitted.append(record)
+                            } else {
+                                outcomes[record] = .failed(
+                                    code: TarnError.Code.provisionedThroughputExceeded.rawValue,
+                                    message: "Rate exceeded for shard \(ShardID.format(index)) in stream \(name) under account \(configuration.accountID).")
+                            }
+                        }
+                        state.limiters[index] = limiter
+                        groups[route] = admitted
+                    }
+                }
+            }
+            pending = unrouted
+            for (route, records) in groups.sorted(by: { $0.key < $1.key }) where !records.isEmpty {
+                var batch = LogBatch(capacity: records.reduce(0) { $0 + LogFrame.headerSize + input.entries[$1].data.count + input.entries[$1].partitionKey.count })
+                input.bytes.withUnsafeBytes { raw in
+                    for record in records {
+                        let entry = input.entries[record]
+                        batch.append(
+                            partitionKey: UnsafeRawBufferPointer(rebasing: raw[entry.partitionKey]), data: UnsafeRawBufferPointer(rebasing: raw[entry.data]))
+                    }
+                }
+                let log = routes[route].log
+                do {
+                    let first = try log.append(&batch, now: now)
+                    for (position, record) in records.enumerated() {
+                        outcomes[record] = .stored(SequenceNumber(shard: log.shard, ordinal: first + UInt64(position)))
+                    }
+                    touched[log.shard] = log
+                } catch let error as TarnError where error.code == .closedShard {
+                    // A reshard closed the shard after routing: route these again.
+                    pending += records
+                }
+            }
+            if !pending.isEmpty {
+                routes = []
+                try await Task.sleep(nanoseconds: 2_000_000)
+            }
+        }
+        try await scheduler.waitDurable(Array(touched.values))
+        return outcomes
+    }
+
+    /// The maximum records per PutRecords call (API_PutRecords: "Each PutRecords request can
+    /// support up to 500 records").
+    public static let maxRecordsPerPut = 500
+    /// The maximum payload of one PutRecords call, keys included (5 MiB).
+    public static let maxBytesPerPut = 5 << 20
+}

@@ -1,0 +1,78 @@
+import Columnar
+import Foundation
+import QueryPlanner
+import TarnCore
+
+/// DISTINCT aggregates (and approx_distinct, computed exactly): numbers each distinct value once
+/// in a value table, keeps the distinct (group, value number) pairs in a second table of two
+/// integers, and feeds the distinct values to the base accumulator at the end — so strings are
+/// hashed and copied once per distinct value, and partial tables from parallel workers merge
+/// without double counting.
+final class DistinctAccumulator: Accumulator {
+    let base: any Accumulator
+    private let values = KeyTable()
+    private var valueChunks: [Column] = []
+    private var valueBytes = 0
+    private let pairs = KeyTable()
+    private var pairGroups: [Int32] = []
+    private var pairValues: [Int32] = []
+    private var groupCount = 0
+
+    init(base: any Accumulator) { self.base = base }
+
+    func resize(_ groups: Int) { groupCount = max(groupCount, groups) }
+
+    /// Value numbers of `input`'s rows, adding unseen values.
+    private func number(_ input: Column) -> [Int32] {
+        var newRows: [Int32] = []
+        let ids = values.groups(KeyEncoder.encode([input], count: input.count), insert: true, newGroupRows: &newRows)
+        if !newRows.isEmpty {
+            let chunk = input.take(newRows)
+            valueBytes += ColumnSize.bytes(chunk)
+            valueChunks.append(chunk)
+        }
+        return ids
+    }
+
+    private func addPairs(_ groupIDs: [Int32], _ valueIDs: [Int32]) {
+        let keys = KeyEncoder.encode(
+            [Column(type: .int64, storage: .int64(groupIDs.map { Int64($0) })), Column(type: .int64, storage: .int64(valueIDs.map { Int64($0) }))],
+            count: groupIDs.count)
+        var newRows: [Int32] = []
+        _ = pairs.groups(keys, insert: true, newGroupRows: &newRows)
+        for row in newRows {
+            pairGroups.append(groupIDs[Int(row)])
+            pairValues.append(valueIDs[Int(row)])
+        }
+    }
+
+    func update(_ groupIDs: [Int32], _ input: Column?, include: [Bool]?) throws {
+        guard var input else { return }
+        var ids = groupIDs
+        if let include {
+            var indices: [Int32] = []
+            for i in 0..<include.count where include[i] { indices.append(Int32(i)) }
+            input = input.take(indices)
+            ids = indices.map { groupIDs[Int($0)] }
+        }
+        addPairs(ids, number(input))
+    }
+
+    func merge(_ other: any Accumulator, _ mapping: [Int32]) throws {
+        let o = other as! DistinctAccumulator
+        guard !o.valueChunks.isEmpty else { return }
+        // Their value numbers → ours (adding their values), their groups → ours.
+        let renumbered = number(Column.concatenate(o.valueChunks))
+        addPairs(o.pairGroups.map { mapping[Int($0)] }, o.pairValues.map { renumbered[Int($0)] })
+    }
+
+    func finish() throws -> Column {
+        base.resize(groupCount)
+        if !pairGroups.isEmpty {
+            try base.update(pairGroups, Column.concatenate(valueChunks).take(pairValues), include: nil)
+        }
+        return try base.finish()
+    }
+
+    var memoryBytes: Int { values.memoryBytes + pairs.memoryBytes + valueBytes + pairGroups.count * 8 }
+}

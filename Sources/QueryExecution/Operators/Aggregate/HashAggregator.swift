@@ -1,0 +1,181 @@
+import Columnar
+import Foundation
+import QueryPlanner
+import TarnCore
+
+/// Grouping state for one aggregate node: a `KeyTable` of group keys plus one accumulator per
+/// aggregate. Workers each own one and the results are merged, so the same code serves the
+/// serial and the parallel aggregate.
+final class HashAggregator {
+    let groups: [NamedExpr]
+    let aggregates: [NamedAggregate]
+    let evaluator: ExpressionEvaluator
+    let table = KeyTable()
+    var keyChunks: [[Column]]
+    var accumulators: [any Accumulator]
+    let reservation: MemoryReservation
+    private var keyBytes = 0
+
+    init(groups: [NamedExpr], aggregates: [NamedAggregate], inputs: [ColumnRef], budget: MemoryBudget) throws {
+        self.groups = groups
+        self.aggregates = aggregates
+        evaluator = ExpressionEvaluator(inputs: inputs)
+        keyChunks = groups.map { _ in [] }
+        accumulators = try aggregates.map { try Accumulators.make($0.call) }
+        reservation = MemoryReservation(budget: budget, owner: "HashAggregate")
+        if groups.isEmpty {
+            // A global aggregate has exactly one group, even over no rows.
+            for accumulator in accumulators { accumulator.resize(1) }
+        }
+    }
+
+    var groupCount: Int { groups.isEmpty ? 1 : table.count }
+
+    func consume(_ batch: RecordBatch) throws {
+        let n = batch.rowCount
+        let ids: [Int32]
+        if groups.isEmpty {
+            ids = [Int32](repeating: 0, count: n)
+        } else {
+            let keys = try groups.map { try evaluator.column($0.expr, batch) }
+            ids = assignGroups(keys, count: n)
+        }
+        for (index, aggregate) in aggregates.enumerated() {
+            let call = aggregate.call
+            let input = try call.arguments.first.map { try evaluator.column($0, batch) }
+            let include = try call.filter.map { try evaluator.selection($0, batch) }
+            try accumulators[index].update(ids, input, include: include)
+        }
+        try account()
+    }
+
+    /// Assigns group numbers to the rows of `keys`, storing the key values of new groups.
+    private func assignGroups(_ keys: [Column], count n: Int) -> [Int32] {
+        let encoded = KeyEncoder.encode(keys, count: n)
+        var newRows: [Int32] = []
+        let assigned = table.groups(encoded, insert: true, newGroupRows: &newRows)
+        if !newRows.isEmpty {
+            for (k, key) in keys.enumerated() {
+                let taken = key.take(newRows)
+                keyBytes += ColumnSize.bytes(taken)
+                keyChunks[k].append(taken)
+            }
+            for accumulator in accumulators { accumulator.resize(table.count) }
+        }
+        return assigned
+    }
+
+    private func account() throws {
+        try reservation.resize(to: table.memoryBytes + keyBytes + accumulators.reduce(0) { $0 + $1.memoryBytes })
+    }
+
+    /// Adds another aggregator's groups and states into this one.
+    func merge(_ other: HashAggregator) throws {
+        var mapping: [Int32]
+        if groups.isEmpty {
+            mapping = [0]
+        } else {
+            guard other.table.count > 0 else { return }
+            let otherKeys = other.keyChunks.map { Column.concatenate($0) }
+            mapping = assignGroups(otherKeys, count: other.table.count)
+        }
+        for (mine, theirs) in zip(accumulators, other.accumulators) { try mine.merge(theirs, mapping) }
+        try account()
+    }
+
+    /// The result rows: group keys then aggregates, in batches.
+    func finish(outputs: [ColumnRef]) throws -> [RecordBatch] {
+        let count = groupCount
+        if !groups.isEmpty && count == 0 { return [] }
+        var columns: [Column] = []
+        for (k, group) in groups.enumerated() {
+            let key = keyChunks[k].isEmpty ? Column.empty(group.ref.type) : Column.concatenate(keyChunks[k])
+            columns.append(key.type == group.ref.type ? key : Column(type: group.ref.type, storage: key.storage, validity: key.validity))
+        }
+        for (index, aggregate) in aggregates.enumerated() {
+            var column = try accumulators[index].finish()
+            if column.count > count { column = column.slice(0..<count) }
+            if column.type != aggregate.ref.type {
+                column = column.type.physical == aggregate.ref.type.physical
+                    ? Column(type: aggregate.ref.type, storage: column.storage, validity: column.validity)
+                    : try CastKernels.cast(column, to: aggregate.ref.type, safe: false)
+            }
+            columns.append(column)
+        }
+        let whole = RecordBatch(schema: schema(of: outputs), columns: columns, rowCount: count)
+        var batches: [RecordBatch] = []
+        var start = 0
+        while start < count {
+            let end = min(count, start + targetBatchRows)
+            batches.append(whole.slice(start..<end))
+            start = end
+        }
+        return batches
+    }
+}
+
+/// Hash aggregation: consumes its whole input, then emits one row per group.
+final class HashAggregateOperator: Operator {
+    let outputs: [ColumnRef]
+    let stats = OperatorStats()
+    private var pending: [RecordBatch]? = nil
+    private let produce: () throws -> [RecordBatch]
+
+    /// Serial: one aggregator over one input.
+    init(input: any Operator, node: AggregateNode, budget: MemoryBudget) throws {
+        outputs = node.groups.map(\.ref) + node.aggregates.map(\.ref)
+        let aggregator = try HashAggregator(groups: node.groups, aggregates: node.aggregates, inputs: input.outputs, budget: budget)
+        let outputs = self.outputs
+        produce = {
+            while let batch = try input.next() { try aggregator.consume(batch) }
+            return try aggregator.finish(outputs: outputs)
+        }
+    }
+
+    /// Parallel: one pipeline and aggregator per worker, run on their own threads, then merged.
+    init(workers: [any Operator], node: AggregateNode, budget: MemoryBudget) throws {
+        outputs = node.groups.map(\.ref) + node.aggregates.map(\.ref)
+        let aggregators = try workers.map {
+            try HashAggregator(groups: node.groups, aggregates: node.aggregates, inputs: $0.outputs, budget: budget)
+        }
+        let outputs = self.outputs
+        produce = {
+            let failures = ParallelFailures()
+            let jobs = UncheckedSendable(Array(zip(workers, aggregators)))
+            DispatchQueue.concurrentPerform(iterations: jobs.value.count) { index in
+                let (pipeline, aggregator) = jobs.value[index]
+                do {
+                    while failures.first == nil, let batch = try pipeline.next() { try aggregator.consume(batch) }
+                } catch {
+                    failures.record(error)
+                }
+            }
+            if let error = failures.first { throw error }
+            for other in aggregators.dropFirst() { try aggregators[0].merge(other) }
+            return try aggregators[0].finish(outputs: outputs)
+        }
+    }
+
+    func next() throws -> RecordBatch? {
+        try timed(stats) {
+            if pending == nil { pending = try produce().reversed() }
+            return pending?.popLast()
+        }
+    }
+}
+
+/// The first error raised by any worker.
+final class ParallelFailures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+
+    func record(_ error: Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    var first: Error? { lock.withLock { error } }
+}
+
+/// Hands non-Sendable per-worker state to `concurrentPerform`; each worker touches only its own
+/// element, so there is no sharing.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

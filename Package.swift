@@ -34,6 +34,7 @@ var targets: [Target] = [
 
     // Layer 2: formats and keys.
     .target(name: "Parquet", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
+    .target(name: "Keys", dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     .target(name: "TextFormats", dependencies: ["TarnCore", "Columnar", "Codecs"], swiftSettings: strict),
 
     // Layer 4: the SQL engine core.
@@ -48,7 +49,7 @@ var targets: [Target] = [
 
     .target(
         name: "Storage",
-        dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Keys", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
@@ -82,7 +83,7 @@ var targets: [Target] = [
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", "Catalog", "Ingest", "Jobs", "Query", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Storage", "Catalog", "Keys", "Access", "Ingest", "Jobs", "Query", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -98,6 +99,8 @@ var targets: [Target] = [
     .testTarget(
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
+    .testTarget(name: "KeysTests", dependencies: ["Keys", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
     .testTarget(
         name: "JobsTests",
@@ -129,7 +132,7 @@ var targets: [Target] = [
         name: "TarnBench",
         dependencies: [
             "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "SQLParser", "QueryPlanner", "QueryExecution", "Ingest",
-            "Storage", "Catalog", "Jobs",
+            "Keys", "Storage", "Catalog", "Jobs", "Lake",
         ],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]
@@ -146,14 +149,21 @@ if !libraryOnly {
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ]
     targets += [
         // Layer 7: the HTTP server.
         .target(
             name: "Server",
             dependencies: [
-                "TarnCore", "Storage", "Access", "Ingest", "Jobs", "Lake",
+                "TarnCore", "Storage", "Access", "Keys", "Ingest", "Jobs", "Lake",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -163,7 +173,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Keys", "Catalog", "Conversion", "SampleData",
                 "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

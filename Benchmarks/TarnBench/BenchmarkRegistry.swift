@@ -4,6 +4,7 @@ enum BenchmarkRegistry {
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
         "access": accessBenchmark,
+        "security": securityBenchmark,
         "textformats-csv": textFormatsCSVBenchmark,
         "textformats-json": textFormatsJSONBenchmark,
         "parquet-decode": parquetDecodeBenchmark,

@@ -1,10 +1,13 @@
+import Access
 import Catalog
 import Foundation
 import Ingest
 import Jobs
+import Keys
 import Logging
 import Query
 import Storage
+import Synchronization
 import TarnCore
 
 /// # Lake
@@ -16,7 +19,10 @@ import TarnCore
 ///  DIR/
 ///    tarn.lock              one process owns DIR (flock)
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
-///    storage/               ObjectStore: meta/objects.db + blobs/
+///    root.key               generated root key (0600), unless --root-key-file / TARN_ROOT_KEY_FILE
+///    keys/                  KMS: keys.db (material wrapped by the root key) + audit/kms.jsonl
+///    iam.db                 users, access keys (secrets sealed), roles, policies
+///    storage/               ObjectStore: meta/objects.db + blobs/ (encrypted at rest)
 ///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
 ///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
 ///    catalog/catalog.db     CatalogStore: databases, tables, partitions
@@ -44,23 +50,53 @@ public final class Lake: Sendable {
     public let region: String
     /// When this process opened the lake (start-up recovery uses it).
     public let openedAt: Date
+    /// The account id Tarn reports for its single account (AWS-shaped, 12 digits).
+    public static let accountID = "000000000000"
+    /// Where the root key was generated on this start, when no root key file was given (the
+    /// caller warns that production keeps the root key elsewhere).
+    public let generatedRootKeyPath: String?
+    /// The key service (KMS).
+    public let kms: KeyManagementService
+    /// Users, roles and policies (IAM).
+    public let identities: IdentityStore
+    /// The in-process authorization check.
+    public let authorizer: Authorizer
+    let securityCache = Mutex<[String: BucketSecurity]>([:])
 
     /// Opens the lake in `path`, creating it if needed, and takes its lock.
     /// - Parameters:
     ///   - path: the data directory.
     ///   - region: the AWS region to report.
-    ///   - environment: where root credentials may come from.
+    ///   - environment: where root credentials (and `TARN_ROOT_KEY_FILE`) may come from.
+    ///   - rootKeyFile: the root key file (base64 of 32 bytes); else the environment's, else one
+    ///     generated in the data directory.
+    ///   - defaultEncryption: what buckets without an encryption configuration apply: SSE-S3
+    ///     (as S3 does); `.none` exists to measure the cost of encryption.
     ///   - queryOptions: settings of the query service (the embedded CLI allows local files).
-    /// - Throws: when another process holds the directory, or it cannot be created.
+    /// - Throws: when another process holds the directory, it cannot be created, or the root key
+    ///   is not the one the key store was created with (`WrongRootKey`).
     public init(
         path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "tarn.lake"), queryOptions: QueryServiceOptions = QueryServiceOptions()
+        logger: Logger = Logger(label: "tarn.lake"), rootKeyFile: String? = nil, defaultEncryption: ServerSideEncryption = .s3,
+        queryOptions: QueryServiceOptions = QueryServiceOptions()
     ) throws {
         openedAt = Date()
         directory = try DataDirectory(path: path)
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
-        store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        let (rootKey, generated) = try RootKey.resolve(file: rootKeyFile, environment: environment, dataDirectory: directory.path)
+        generatedRootKeyPath = generated
+        let root = StoredCredential(
+            credentials: SigningCredentials(accessKeyID: rootCredentials.accessKeyID, secretAccessKey: rootCredentials.secretAccessKey),
+            principal: .root(accountID: Self.accountID))
+        identities = try IdentityStore(
+            path: directory.path + "/iam.db", accountID: Self.accountID, root: root, sealingKey: rootKey.derivedKey(purpose: "iam secrets"))
+        authorizer = Authorizer(identities: identities)
+        kms = try KeyManagementService(
+            directory: directory.path + "/keys", rootKey: rootKey, accountID: Self.accountID, region: region,
+            authorizer: LakeKeyAuthorizer(authorizer: authorizer))
+        store = try ObjectStore(
+            directory: directory.path + "/storage", region: region, logger: logger, keyring: ObjectKeyring(kms: kms, region: region, defaultEncryption: defaultEncryption))
         try FileSystem.createDirectory(directory.path + "/catalog")
         query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
         catalog = query.catalog

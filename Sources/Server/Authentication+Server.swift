@@ -8,14 +8,11 @@ import TarnCore
 /// Builds the transport-neutral request `Access` verifies from a Hummingbird request.
 enum AuthenticationBridge {
     /// The account id Tarn reports for its single account (AWS-shaped, 12 digits).
-    static let accountID = "000000000000"
+    static let accountID = Lake.accountID
 
-    /// The authenticator for a lake: its root credentials (IAM users join later).
+    /// The authenticator for a lake: the root credentials and every active IAM user key.
     static func authenticator(for lake: Lake) -> RequestAuthenticator {
-        let root = StoredCredential(
-            credentials: SigningCredentials(accessKeyID: lake.rootCredentials.accessKeyID, secretAccessKey: lake.rootCredentials.secretAccessKey),
-            principal: .root(accountID: accountID))
-        return RequestAuthenticator(credentials: StaticCredentialStore([root]), configuration: AuthenticatorConfiguration(region: lake.region))
+        RequestAuthenticator(credentials: lake.identities, configuration: AuthenticatorConfiguration(region: lake.region))
     }
 
     /// The request as signed: every header, including `Host`, which HTTPTypes keeps as the

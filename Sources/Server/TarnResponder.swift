@@ -17,14 +17,19 @@ struct TarnResponder: HTTPResponder {
     let authenticator: RequestAuthenticator
     let domain: String?
     let logger: Logger
+    /// Whether this responder serves a TLS listener (`aws:SecureTransport`).
+    let secure: Bool
+    let query: QueryProtocolDispatcher
 
-    init(lake: Lake, services: [any AWSJSONService], domain: String?, logger: Logger) {
+    init(lake: Lake, services: [any AWSJSONService], domain: String?, logger: Logger, secure: Bool = false) {
         self.lake = lake
         self.s3 = S3Handler(lake: lake)
         self.json = AWSJSONDispatcher(services: services)
         self.authenticator = AuthenticationBridge.authenticator(for: lake)
         self.domain = domain
         self.logger = logger
+        self.secure = secure
+        self.query = QueryProtocolDispatcher(lake: lake)
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -33,8 +38,12 @@ struct TarnResponder: HTTPResponder {
         let (rawPath, rawQuery) = Self.split(target)
         var resource = rawPath
         var response: Response
+        let conditions = RequestConditions.context(request: request, secure: secure, remote: context.remoteAddress, region: lake.region)
         if request.method == .post, let target = request.headers[.init("x-amz-target")!] {
-            return await respondJSON(request, target: target, rawPath: rawPath, rawQuery: rawQuery, requestID: requestID)
+            return await respondJSON(request, target: target, rawPath: rawPath, rawQuery: rawQuery, requestID: requestID, conditions: conditions)
+        }
+        if QueryProtocolDispatcher.accepts(request, rawPath: rawPath) {
+            return await query.respond(request, rawPath: rawPath, rawQuery: rawQuery, requestID: requestID, authenticator: authenticator, conditions: conditions)
         }
         do {
             let address = try S3Address(rawPath: rawPath, host: request.head.authority, domain: domain)
@@ -42,15 +51,15 @@ struct TarnResponder: HTTPResponder {
                 request, rawPath: rawPath, rawQuery: rawQuery, virtualHostedBucket: address.virtualHosted ? address.bucket : nil)
             resource = "/" + [address.bucket, address.key].compactMap { $0 }.joined(separator: "/")
             let authentication = try authenticator.authenticate(signed, service: "s3")
-            // Every endpoint requires a signed request; anonymous access is not granted.
-            if authentication.scheme == .anonymous {
-                throw TarnError(.accessDenied, "Access Denied (the request was not signed)")
-            }
+            // Anonymous requests go on to authorization: only a public bucket policy with Block
+            // Public Access turned off lets them through.
             var call = S3Call(
                 request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID, authentication: authentication)
+            call.conditions = conditions
             call.eventLoop = context.eventLoop
             response = try await s3.handle(&call)
         } catch let error as TarnError {
+            let error = S3Handler.s3Error(error)
             if S3ErrorMapping.status(for: error.code).code >= 500 {
                 logger.error("request failed", metadata: ["request": "\(request.method) \(rawPath)", "error": "\(error)", "requestId": "\(requestID)"])
             }
@@ -66,7 +75,7 @@ struct TarnResponder: HTTPResponder {
     }
 
     /// A JSON-protocol call: buffer the (small) body, authenticate it with its hash, dispatch.
-    func respondJSON(_ request: Request, target: String, rawPath: String, rawQuery: String?, requestID: String) async -> Response {
+    func respondJSON(_ request: Request, target: String, rawPath: String, rawQuery: String?, requestID: String, conditions: ConditionContext) async -> Response {
         var request = request
         let contentType = request.headers[.contentType]
         let body: [UInt8]
@@ -77,7 +86,7 @@ struct TarnResponder: HTTPResponder {
                 AWSJSONError("SerializationException", "Request body larger than \(AWSJSONDispatcher.maxBodySize) bytes"), requestID: requestID,
                 contentType: "application/x-amz-json-1.1")
         }
-        let principal: String
+        let principal: Principal
         do {
             let signed = AuthenticationBridge.awsRequest(
                 request, rawPath: rawPath, rawQuery: rawQuery, virtualHostedBucket: nil, bodySHA256: AuthenticationBridge.sha256Hex(body))
@@ -88,13 +97,25 @@ struct TarnResponder: HTTPResponder {
                     AWSJSONError("MissingAuthenticationTokenException", "Missing Authentication Token", status: 403), requestID: requestID,
                     contentType: "application/x-amz-json-1.1")
             }
-            principal = authentication.principal.arn
+            principal = authentication.principal
         } catch let error as TarnError {
             return AWSJSONDispatcher.error(AuthenticationBridge.jsonError(error), requestID: requestID, contentType: "application/x-amz-json-1.1")
         } catch {
             return AWSJSONDispatcher.error(AWSJSONError("InternalFailure", "\(error)", status: 500), requestID: requestID, contentType: "application/x-amz-json-1.1")
         }
-        return await json.respond(target: target, body: body, principal: principal, requestID: requestID, contentType: contentType)
+        // Services other than KMS (which applies key policies itself) are authorized by action:
+        // `service:Operation` on any resource.
+        if let (service, operation) = json.service(forTarget: target), service.signingName != "kms" {
+            var context = conditions
+            context.merge(principal.conditionKeys)
+            let decision = lake.authorizer.authorize(
+                AuthorizationRequest(principal: principal, action: "\(service.signingName):\(operation)", resource: "*", context: context))
+            guard decision.isAllowed else {
+                return AWSJSONDispatcher.error(AWSJSONError("AccessDeniedException", decision.reason), requestID: requestID, contentType: "application/x-amz-json-1.1")
+            }
+        }
+        return await json.respond(
+            target: target, body: body, principal: principal.arn, requestID: requestID, contentType: contentType, conditions: conditions.values)
     }
 
     /// Splits a request target into raw path and raw query.

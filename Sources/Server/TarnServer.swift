@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Jobs
 import Lake
 import Logging
@@ -18,12 +19,27 @@ public struct TarnServer: Sendable {
         public var port: Int
         /// Base domain for virtual-hosted-style requests (`bucket.domain`), if any.
         public var domain: String?
+        /// Whether the plain HTTP listener runs.
+        public var http: Bool
+        /// The HTTPS listener's address, if any.
+        public var tlsHost: String?
+        /// The HTTPS listener's port.
+        public var tlsPort: Int
+        /// The certificate the HTTPS listener serves.
+        public var certificate: ServerCertificate?
 
         /// Creates a configuration.
-        public init(host: String = "127.0.0.1", port: Int = 9000, domain: String? = nil) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 9000, domain: String? = nil, http: Bool = true, tlsHost: String? = nil, tlsPort: Int = 9443,
+            certificate: ServerCertificate? = nil
+        ) {
             self.host = host
             self.port = port
             self.domain = domain
+            self.http = http
+            self.tlsHost = tlsHost
+            self.tlsPort = tlsPort
+            self.certificate = certificate
         }
 
         /// Parses `HOST:PORT`, `:PORT` or `PORT`.
@@ -51,27 +67,50 @@ public struct TarnServer: Sendable {
         self.logger = logger
     }
 
-    /// Serves until a shutdown signal arrives.
-    /// - Parameter onListening: called with the bound port once the server accepts connections.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let responder = TarnResponder(lake: lake, services: services, domain: configuration.domain, logger: logger)
+    /// Serves until a shutdown signal arrives: the HTTP listener, the HTTPS listener, or both
+    /// side by side (each request knows which one it came through: `aws:SecureTransport`).
+    /// - Parameter onListening: called with the bound port and whether it is the TLS listener,
+    ///   once each listener accepts connections.
+    public func run(onListening: @escaping @Sendable (Int, Bool) async -> Void = { _, _ in }) async throws {
         let lake = self.lake, logger = self.logger
-        var application = Application(
-            responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        var applications: [any Service] = []
+        var first = true
         let triggers = TriggerService(runner: lake.jobs, logger: logger)
-        application.beforeServerStarts {
-            // Recovery runs in the background: the store is consistent without it, it only
-            // reclaims space from writes a crash interrupted. Job triggers (upload events,
-            // schedules) start once interrupted runs have been finished or rolled back.
-            Task.detached {
-                do { try await lake.recover() } catch { logger.warning("start-up recovery failed: \(error)") }
-                await triggers.start()
+        func recoverOnce(_ application: inout Application<TarnResponder>) {
+            guard first else { return }
+            first = false
+            application.beforeServerStarts {
+                // Recovery runs in the background: the store is consistent without it, it only
+                // reclaims space from writes a crash interrupted. Job triggers (upload events,
+                // schedules) start once interrupted runs have been finished or rolled back.
+                Task.detached {
+                    do { try await lake.recover() } catch { logger.warning("start-up recovery failed: \(error)") }
+                    await triggers.start()
+                }
             }
         }
-        try await application.runService()
+        if configuration.http {
+            var application = Application(
+                responder: TarnResponder(lake: lake, services: services, domain: configuration.domain, logger: logger, secure: false),
+                server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+                onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0, false) },
+                logger: logger)
+            recoverOnce(&application)
+            applications.append(application)
+        }
+        if let tlsHost = configuration.tlsHost, let certificate = configuration.certificate {
+            var application = Application(
+                responder: TarnResponder(lake: lake, services: services, domain: configuration.domain, logger: logger, secure: true),
+                server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])), tlsConfiguration: certificate.tlsConfiguration()),
+                configuration: .init(address: .hostname(tlsHost, port: configuration.tlsPort), serverName: nil),
+                onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0, true) },
+                logger: logger)
+            recoverOnce(&application)
+            applications.append(application)
+        }
+        guard !applications.isEmpty else { throw TarnError(.invalidArgument, "no listener: enable HTTP or give a TLS listener") }
+        let group = ServiceGroup(configuration: .init(services: applications, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -74,12 +74,14 @@ public struct ObjectAttributes: Sendable, Codable, Equatable {
     public var partSizes: [Int64]?
     /// For multipart objects, each part's checksum (composite checksums are checksums of these).
     public var partChecksums: [String]?
+    /// How the object's bytes are encrypted at rest (nil: stored as sent).
+    public var encryption: StoredEncryption?
 
     /// Creates attributes.
     public init(
         headers: StandardHeaders = StandardHeaders(), userMetadata: [String: String] = [:], tags: [Tag] = [],
         storageClass: String = "STANDARD", checksum: ObjectChecksum? = nil, partSizes: [Int64]? = nil,
-        partChecksums: [String]? = nil
+        partChecksums: [String]? = nil, encryption: StoredEncryption? = nil
     ) {
         self.headers = headers
         self.userMetadata = userMetadata
@@ -88,6 +90,7 @@ public struct ObjectAttributes: Sendable, Codable, Equatable {
         self.checksum = checksum
         self.partSizes = partSizes
         self.partChecksums = partChecksums
+        self.encryption = encryption
     }
 }
 

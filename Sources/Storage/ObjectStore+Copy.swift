@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import TarnCore
 
 extension ObjectStore {
@@ -22,11 +23,12 @@ extension ObjectStore {
     /// - Throws: `InvalidRequest` when copying an object onto itself without changing anything.
     public func copyObject(
         sourceBucket: String, sourceKey: String, bucket: String, key: String, attributes: ObjectAttributes?,
-        sourceConditions: ReadConditions = ReadConditions(), condition: WriteCondition? = nil, checksum: ChecksumAlgorithm? = nil
+        sourceConditions: ReadConditions = ReadConditions(), condition: WriteCondition? = nil, checksum: ChecksumAlgorithm? = nil,
+        encryption: ServerSideEncryption? = nil, caller: KeyCaller? = nil
     ) async throws -> ObjectInfo {
-        let reader = try open(bucket: sourceBucket, key: sourceKey)
+        let reader = try open(bucket: sourceBucket, key: sourceKey, caller: caller)
         try sourceConditions.check(reader.info, notModifiedAsFailure: true)
-        if sourceBucket == bucket && sourceKey == key && attributes == nil {
+        if sourceBucket == bucket && sourceKey == key && attributes == nil && encryption == nil {
             throw TarnError(
                 .invalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -35,7 +37,7 @@ extension ObjectStore {
         target.partSizes = nil
         target.partChecksums = nil
         let algorithm = checksum ?? reader.info.attributes.checksum?.algorithm ?? .crc64nvme
-        let upload = try beginUpload(bucket: bucket, checksum: algorithm)
+        let upload = try beginUpload(bucket: bucket, checksum: algorithm, key: key, encryption: encryption, caller: caller)
         do {
             try await copyBytes(from: reader, range: 0..<reader.info.size, into: upload)
         } catch {
@@ -48,9 +50,9 @@ extension ObjectStore {
     /// UploadPartCopy: copies a range of an object into a part of a multipart upload.
     public func uploadPartCopy(
         sourceBucket: String, sourceKey: String, range: ByteRangeRequest?, bucket: String, key: String, uploadID: String, partNumber: Int,
-        sourceConditions: ReadConditions = ReadConditions()
+        sourceConditions: ReadConditions = ReadConditions(), caller: KeyCaller? = nil
     ) async throws -> PartInfo {
-        let reader = try open(bucket: sourceBucket, key: sourceKey)
+        let reader = try open(bucket: sourceBucket, key: sourceKey, caller: caller)
         try sourceConditions.check(reader.info, notModifiedAsFailure: true)
         let byteRange: Range<Int64>
         if let range {
@@ -62,7 +64,7 @@ extension ObjectStore {
         } else {
             byteRange = 0..<reader.info.size
         }
-        let (upload, _) = try beginPartUpload(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber)
+        let (upload, _) = try beginPartUpload(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, caller: caller)
         do {
             try await copyBytes(from: reader, range: byteRange, into: upload)
         } catch {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Keys
 import TarnCore
 
 extension ObjectStore {
@@ -7,8 +8,17 @@ extension ObjectStore {
     ///
     /// Upload ids start with the creation time in hex, so sorting them sorts by age, as S3's
     /// ListMultipartUploads orders uploads of one key.
-    public func createMultipartUpload(bucket: String, key: String, attributes: ObjectAttributes) async throws -> String {
+    /// - Parameters:
+    ///   - encryption: the server-side encryption; nil applies the bucket's default. The data key
+    ///     is made now and encrypts every part.
+    ///   - caller: who uploads, for SSE-KMS.
+    public func createMultipartUpload(
+        bucket: String, key: String, attributes: ObjectAttributes, encryption: ServerSideEncryption? = nil, caller: KeyCaller? = nil
+    ) async throws -> String {
         try ObjectKey.validate(key)
+        try self.bucket(bucket)
+        var attributes = attributes
+        attributes.encryption = try newObjectKey(bucket: bucket, key: key, encryption: encryption, caller: caller)?.stored
         let created = now()
         let uploadID = String(MetadataIndex.milliseconds(created), radix: 16) + Identifiers.randomToken(length: 40)
         try await index.createUpload(UploadInfo(uploadID: uploadID, bucket: bucket, key: key, initiated: created, attributes: attributes))
@@ -23,13 +33,15 @@ extension ObjectStore {
     }
 
     /// Starts streaming one part's bytes; commit it with `ObjectUpload.commitPart`.
-    /// - Parameter checksum: the algorithm of a checksum the part request carries, if any. The part
-    ///   is digested with the upload's algorithm, else with this one, so a value the client sends
-    ///   is always verified.
+    /// - Parameters:
+    ///   - checksum: the algorithm of a checksum the part request carries, if any. The part is
+    ///     digested with the upload's algorithm, else with this one, so a value the client sends is
+    ///     always verified.
+    ///   - caller: who uploads; an SSE-KMS upload needs their `kms:Decrypt` on the key.
     /// - Throws: `InvalidRequest` when the part names a different algorithm than the upload was
     ///   created with (S3: "Checksum Type mismatch occurred").
     public func beginPartUpload(
-        bucket: String, key: String, uploadID: String, partNumber: Int, checksum: ChecksumAlgorithm? = nil
+        bucket: String, key: String, uploadID: String, partNumber: Int, checksum: ChecksumAlgorithm? = nil, caller: KeyCaller? = nil
     ) throws -> (ObjectUpload, UploadInfo) {
         guard (1...MetadataIndex.maximumPartNumber).contains(partNumber) else {
             throw TarnError(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
@@ -41,7 +53,8 @@ extension ObjectStore {
                 .invalidRequest,
                 "Checksum Type mismatch occurred, expected checksum Type: \(uploadAlgorithm.rawValue.lowercased()), actual checksum Type: \(checksum.rawValue.lowercased())")
         }
-        let writer = try blobs.create()
+        let dataKey = try upload.attributes.encryption.map { try objectKey($0, caller: caller) }
+        let writer = try encryptedWriter(dataKey)
         return (ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: uploadAlgorithm ?? checksum), upload)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import Logging
 import Synchronization
 import TarnCore
@@ -16,6 +17,8 @@ public final class ObjectStore: Sendable {
     public let clock: any WallClock
     /// The region buckets are created in.
     public let region: String
+    /// Data keys for server-side encryption; nil stores every object as sent.
+    public let keyring: ObjectKeyring?
     let logger: Logger
     private let sweepPending = Atomic<Bool>(false)
 
@@ -24,7 +27,11 @@ public final class ObjectStore: Sendable {
     ///   - directory: the store's directory (created if missing).
     ///   - region: the region reported for buckets.
     ///   - clock: time source.
-    public init(directory: String, region: String = "us-east-1", clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.storage")) throws {
+    ///   - keyring: data keys for server-side encryption; without one nothing is encrypted.
+    public init(
+        directory: String, region: String = "us-east-1", clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.storage"),
+        keyring: ObjectKeyring? = nil
+    ) throws {
         try FileSystem.createDirectory(directory + "/meta")
         let index = try MetadataIndex(path: directory + "/meta/objects.db")
         self.index = index
@@ -33,6 +40,7 @@ public final class ObjectStore: Sendable {
         self.clock = clock
         self.region = region
         self.logger = logger
+        self.keyring = keyring
     }
 
     /// Now, truncated to milliseconds (what the index stores), so returned and re-read metadata agree.
@@ -70,13 +78,15 @@ public final class ObjectStore: Sendable {
 
     /// Opens an object for reading: metadata plus open handles on every segment, so a concurrent
     /// overwrite or delete cannot pull the bytes away mid-read.
-    public func open(bucket: String, key: String) throws -> ObjectReader {
+    /// - Parameter caller: who reads, for SSE-KMS objects (their `kms:Decrypt` right is checked);
+    ///   nil reads as Tarn itself.
+    public func open(bucket: String, key: String, caller: KeyCaller? = nil) throws -> ObjectReader {
         // A writer may replace the object between the metadata read and opening its blobs (and
         // unlink the old ones); then the new metadata is read again.
         for _ in 0..<5 {
             let info = try object(bucket: bucket, key: key)
             do {
-                return ObjectReader(info: info, segments: try info.segments.map { try blobs.open($0.blob) })
+                return ObjectReader(info: info, segments: try openSegments(info, caller: caller))
             } catch let error as TarnError where error.code == .notFound {
                 continue
             }
@@ -95,15 +105,27 @@ public final class ObjectStore: Sendable {
     /// Starts streaming a new object's bytes into `bucket`.
     /// - Parameter checksum: the additional checksum algorithm to compute; S3 computes CRC64NVME
     ///   when the client names none, so that is the default.
-    public func beginUpload(bucket: String, checksum: ChecksumAlgorithm? = .crc64nvme) throws -> ObjectUpload {
+    /// - Parameters:
+    ///   - key: the object key (SSE-KMS puts it in the encryption context).
+    ///   - encryption: the server-side encryption; nil applies the bucket's default.
+    ///   - caller: who writes, for SSE-KMS (`kms:GenerateDataKey`); nil writes as Tarn itself.
+    public func beginUpload(
+        bucket: String, checksum: ChecksumAlgorithm? = .crc64nvme, key: String? = nil, encryption: ServerSideEncryption? = nil,
+        caller: KeyCaller? = nil
+    ) throws -> ObjectUpload {
         try self.bucket(bucket)
-        return ObjectUpload(store: self, bucket: bucket, writer: try blobs.create(), algorithm: checksum)
+        let dataKey = try newObjectKey(bucket: bucket, key: key, encryption: encryption, caller: caller)
+        return ObjectUpload(
+            store: self, bucket: bucket, writer: try encryptedWriter(dataKey?.key), algorithm: checksum, encryption: dataKey?.stored)
     }
 
     /// Stores `bytes` at `key` in one call (small objects, internal writers).
     @discardableResult
-    public func put(bucket: String, key: String, bytes: [UInt8], attributes: ObjectAttributes = ObjectAttributes(), condition: WriteCondition? = nil) async throws -> ObjectInfo {
-        let upload = try beginUpload(bucket: bucket)
+    public func put(
+        bucket: String, key: String, bytes: [UInt8], attributes: ObjectAttributes = ObjectAttributes(), condition: WriteCondition? = nil,
+        encryption: ServerSideEncryption? = nil, caller: KeyCaller? = nil
+    ) async throws -> ObjectInfo {
+        let upload = try beginUpload(bucket: bucket, key: key, encryption: encryption, caller: caller)
         do {
             try bytes.withUnsafeBytes { try upload.write($0) }
         } catch {
@@ -114,8 +136,8 @@ public final class ObjectStore: Sendable {
     }
 
     /// Reads a whole (small) object into memory.
-    public func get(bucket: String, key: String) throws -> [UInt8] {
-        let reader = try open(bucket: bucket, key: key)
+    public func get(bucket: String, key: String, caller: KeyCaller? = nil) throws -> [UInt8] {
+        let reader = try open(bucket: bucket, key: key, caller: caller)
         return try reader.read(0..<reader.info.size)
     }
 

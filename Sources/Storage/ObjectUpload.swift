@@ -27,12 +27,15 @@ public final class ObjectUpload: Sendable {
     public let bucket: String
     let writer: any BlobWriter
     private let digester: Mutex<ObjectDigester>
+    /// How the new object is encrypted (nil: stored as sent); recorded in its attributes.
+    public let encryption: StoredEncryption?
 
-    init(store: ObjectStore, bucket: String, writer: any BlobWriter, algorithm: ChecksumAlgorithm?) {
+    init(store: ObjectStore, bucket: String, writer: any BlobWriter, algorithm: ChecksumAlgorithm?, encryption: StoredEncryption? = nil) {
         self.store = store
         self.bucket = bucket
         self.writer = writer
         self.digester = Mutex(ObjectDigester(algorithm: algorithm))
+        self.encryption = encryption
     }
 
     /// Appends body bytes.
@@ -94,6 +97,7 @@ public final class ObjectUpload: Sendable {
         let (md5, size, checksum) = try await seal(expected: expected)
         var attributes = attributes
         attributes.checksum = checksum
+        attributes.encryption = encryption
         let object = ObjectInfo(
             bucket: bucket, key: key, size: size, etag: ETag.single(md5: md5), lastModified: store.now(), attributes: attributes,
             segments: [Segment(blob: writer.id, size: size)])

@@ -122,6 +122,9 @@ public final class SQLiteDatabase: Sendable {
     ///
     /// The transaction object gives the body statement access without re-taking the lock, so the
     /// body runs atomically with respect to every other user of this database.
+    // Not specialized: Swift 6.3.1's generic specializer aborts on this function in release
+    // builds ("Cannot initialize a nonCopyable type with a guaranteed value", forwardToInit).
+    @_semantics("optimize.sil.specialize.generic.never")
     @discardableResult
     public func transaction<T>(_ body: (borrowing SQLiteTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in

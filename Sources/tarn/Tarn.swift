@@ -11,7 +11,7 @@ struct Tarn: AsyncParsableCommand {
         version: TarnCoreModule.version,
         subcommands: [
             ServerCommand.self, JobsCommand.self, StreamsCommand.self, FirehoseCommand.self, ParquetCommand.self, ConvertCommand.self,
-            GenerateCommand.self, QueryCommand.self, PresignCommand.self, VersionCommand.self,
+            GenerateCommand.self, QueryCommand.self, PresignCommand.self, IAMCommand.self, VersionCommand.self,
         ]
     )
 }

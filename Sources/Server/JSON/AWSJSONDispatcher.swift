@@ -23,7 +23,9 @@ struct AWSJSONDispatcher: Sendable {
         return services[prefix].map { ($0, operation) }
     }
 
-    func respond(target: String, body: [UInt8], principal: String, requestID: String, contentType: String?) async -> Response {
+    func respond(
+        target: String, body: [UInt8], principal: String, requestID: String, contentType: String?, conditions: [String: [String]] = [:]
+    ) async -> Response {
         let responseType = contentType?.hasPrefix("application/x-amz-json") == true ? contentType! : "application/x-amz-json-1.1"
         do {
             guard let (service, operation) = service(forTarget: target) else {
@@ -35,7 +37,7 @@ struct AWSJSONDispatcher: Sendable {
             guard case .object(let members) = try AWSJSONValue.parse(body) else {
                 throw AWSJSONError("SerializationException", "The request body must be a JSON object")
             }
-            let result = try await service.handle(operation: operation, request: AWSJSONRequest(body: members, principal: principal, requestID: requestID))
+            let result = try await service.handle(operation: operation, request: AWSJSONRequest(body: members, principal: principal, requestID: requestID, conditions: conditions))
             return Self.json(result.serialized(), status: .ok, requestID: requestID, contentType: responseType)
         } catch let error as AWSJSONError {
             return Self.error(error, requestID: requestID, contentType: responseType)

@@ -37,12 +37,16 @@ public struct AWSJSONRequest: Sendable {
     public var principal: String
     /// The request id echoed in `x-amzn-RequestId`.
     public var requestID: String
+    /// The request's global condition keys (`aws:SecureTransport`, `aws:SourceIp`…), for
+    /// services that evaluate policies themselves (KMS key policies).
+    public var conditions: [String: [String]]
 
     /// Creates a request.
-    public init(body: [String: AWSJSONValue], principal: String, requestID: String) {
+    public init(body: [String: AWSJSONValue], principal: String, requestID: String, conditions: [String: [String]] = [:]) {
         self.body = body
         self.principal = principal
         self.requestID = requestID
+        self.conditions = conditions
     }
 }
 

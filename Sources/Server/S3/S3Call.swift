@@ -19,6 +19,8 @@ struct S3Call: Sendable {
     let requestID: String
     /// Who signed the request and what remains to be verified about its body.
     let authentication: Authentication
+    /// The request's global condition keys (`aws:SecureTransport`, `aws:SourceIp`…) for policies.
+    var conditions = ConditionContext()
     /// The connection's event loop, when known (see `ObjectBody.make`).
     var eventLoop: (any EventLoop)?
 

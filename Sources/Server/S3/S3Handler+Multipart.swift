@@ -13,8 +13,10 @@ extension S3Handler {
             // Remember the algorithm: every part must carry it, and Complete builds the composite.
             attributes.checksum = ObjectChecksum(algorithm: algorithm, value: "", type: .composite)
         }
-        let uploadID = try await store.createMultipartUpload(bucket: bucket, key: key, attributes: attributes)
+        let uploadID = try await store.createMultipartUpload(
+            bucket: bucket, key: key, attributes: attributes, encryption: try requestedEncryption(call), caller: keyCaller(call))
         var headers = HTTPFields()
+        Self.describeEncryption(try store.upload(uploadID, bucket: bucket, key: key).attributes.encryption, into: &headers)
         if let algorithm {
             headers[.init("x-amz-checksum-algorithm")!] = algorithm.rawValue
             headers[.init("x-amz-checksum-type")!] = ChecksumType.composite.rawValue
@@ -32,7 +34,8 @@ extension S3Handler {
         let bucket = try call.bucket(), key = try call.key()
         let partNumber = try call.intParameter("partNumber", default: 0, range: 1...MetadataIndex.maximumPartNumber)
         let (algorithm, checksumValue) = try ObjectHeaders.requestedChecksum(call)
-        let (upload, _) = try store.beginPartUpload(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, checksum: algorithm)
+        let (upload, info) = try store.beginPartUpload(
+            bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, checksum: algorithm, caller: keyCaller(call))
         let received: ReceivedBody
         do {
             received = try await BodyReceiver.receive(&call, into: upload, limit: Self.maxSinglePutSize)
@@ -44,6 +47,7 @@ extension S3Handler {
         let part = try await upload.commitPart(key: key, uploadID: uploadID, partNumber: partNumber, expected: expected)
         var headers = HTTPFields()
         headers[.eTag] = ETag.quoted(part.etag)
+        Self.describeEncryption(info.attributes.encryption, into: &headers)
         if let checksum = part.checksum, let algorithm = upload.checksumAlgorithm {
             headers[.init(algorithm.headerName)!] = checksum
         }
@@ -62,7 +66,7 @@ extension S3Handler {
         }
         let part = try await store.uploadPartCopy(
             sourceBucket: source.bucket, sourceKey: source.key, range: range, bucket: try call.bucket(), key: try call.key(), uploadID: uploadID,
-            partNumber: partNumber, sourceConditions: readConditions(call, prefix: "x-amz-copy-source-"))
+            partNumber: partNumber, sourceConditions: readConditions(call, prefix: "x-amz-copy-source-"), caller: keyCaller(call))
         var writer = XMLWriter()
         writer.element("CopyPartResult", namespace: true) { xml in
             xml.leaf("ETag", ETag.quoted(part.etag))
@@ -86,6 +90,8 @@ extension S3Handler {
             return CompletedPart(number: number, etag: etag, checksum: checksum)
         }
         let object = try await store.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: parts, condition: try writeCondition(call))
+        var headers = HTTPFields()
+        Self.describeEncryption(object.attributes.encryption, into: &headers)
         var writer = XMLWriter()
         writer.element("CompleteMultipartUploadResult", namespace: true) { xml in
             xml.leaf("Location", "/\(bucket)/\(key)")
@@ -97,7 +103,7 @@ extension S3Handler {
                 xml.leaf("ChecksumType", checksum.type.rawValue)
             }
         }
-        return S3Response.xml(writer)
+        return S3Response.xml(writer, headers: headers)
     }
 
     func listParts(_ call: S3Call, uploadID: String) throws -> Response {

@@ -16,7 +16,8 @@ extension S3Handler {
         let attributes = try ObjectHeaders.attributes(from: call)
         let (algorithm, checksumValue) = try ObjectHeaders.requestedChecksum(call)
         let condition = try writeCondition(call)
-        let upload = try store.beginUpload(bucket: bucket, checksum: algorithm ?? .crc64nvme)
+        let upload = try store.beginUpload(
+            bucket: bucket, checksum: algorithm ?? .crc64nvme, key: key, encryption: try requestedEncryption(call), caller: keyCaller(call))
         let received: ReceivedBody
         do {
             received = try await BodyReceiver.receive(&call, into: upload, limit: Self.maxSinglePutSize)
@@ -28,6 +29,7 @@ extension S3Handler {
         let object = try await upload.commit(key: key, attributes: attributes, condition: condition, expected: expected)
         var headers = HTTPFields()
         headers[.eTag] = ETag.quoted(object.etag)
+        Self.describeEncryption(object.attributes.encryption, into: &headers)
         if algorithm != nil, let checksum = object.attributes.checksum {
             headers[.init(checksum.algorithm.headerName)!] = checksum.value
             headers[.init("x-amz-checksum-type")!] = checksum.type.rawValue
@@ -50,8 +52,10 @@ extension S3Handler {
     /// GET and HEAD of an object, with conditions, `Range`, `partNumber` and `response-*` overrides.
     func getObject(_ call: S3Call) async throws -> Response {
         let bucket = try call.bucket(), key = try call.key()
-        let reader = try store.open(bucket: bucket, key: key)
-        let object = reader.info
+        // HEAD reads only metadata, so it needs no data key (as in S3, where HeadObject works
+        // without kms:Decrypt).
+        let reader = call.method == .head ? nil : try store.open(bucket: bucket, key: key, caller: keyCaller(call))
+        let object = try reader?.info ?? store.object(bucket: bucket, key: key)
         try readConditions(call).check(object)
         var headers = HTTPFields()
         var status = HTTPResponse.Status.ok
@@ -80,12 +84,13 @@ extension S3Handler {
         }
         let wholeObject = status == .ok
         ObjectHeaders.describe(object, into: &headers, includeChecksum: wholeObject && call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED")
+        Self.describeEncryption(object.attributes.encryption, into: &headers)
         for (parameter, field) in Self.responseOverrides {
             if let value = call.query[parameter] { headers[field] = value }
         }
         let length = range.upperBound - range.lowerBound
         headers[.contentLength] = String(length)
-        if call.method == .head { return Response(status: status, headers: headers) }
+        guard let reader else { return Response(status: status, headers: headers) }
         return Response(status: status, headers: headers, body: try ObjectBody.make(reader: reader, range: range, pacing: call.eventLoop))
     }
 
@@ -140,7 +145,10 @@ extension S3Handler {
         let (algorithm, _) = try ObjectHeaders.requestedChecksum(call)
         let object = try await store.copyObject(
             sourceBucket: source.bucket, sourceKey: source.key, bucket: bucket, key: key, attributes: attributes,
-            sourceConditions: readConditions(call, prefix: "x-amz-copy-source-"), condition: try writeCondition(call), checksum: algorithm)
+            sourceConditions: readConditions(call, prefix: "x-amz-copy-source-"), condition: try writeCondition(call), checksum: algorithm,
+            encryption: try requestedEncryption(call), caller: keyCaller(call))
+        var headers = HTTPFields()
+        Self.describeEncryption(object.attributes.encryption, into: &headers)
         var writer = XMLWriter()
         writer.element("CopyObjectResult", namespace: true) { xml in
             xml.leaf("ETag", ETag.quoted(object.etag))
@@ -150,7 +158,7 @@ extension S3Handler {
                 xml.leaf("ChecksumType", checksum.type.rawValue)
             }
         }
-        return S3Response.xml(writer)
+        return S3Response.xml(writer, headers: headers)
     }
 
     func putObjectTagging(_ call: inout S3Call) async throws -> Response {
@@ -184,6 +192,7 @@ extension S3Handler {
             guard let key = object.value("Key") else { throw XMLDocument.malformed("Object without Key") }
             do {
                 try ObjectKey.validate(key)
+                guard mayDelete(call, bucket: bucket, key: key) else { throw TarnError(.accessDenied, "Access Denied") }
                 deleted.append(key)
             } catch let error as TarnError {
                 failures.append((key, error))

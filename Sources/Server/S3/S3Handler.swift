@@ -16,10 +16,12 @@ struct S3Handler: Sendable {
     static let unimplementedSubresources: Set<String> = [
         "acl", "cors", "website", "logging", "notification", "replication", "requestPayment", "accelerate", "analytics",
         "inventory", "metrics", "intelligent-tiering", "object-lock", "legal-hold", "retention", "torrent", "select",
-        "ownershipControls", "publicAccessBlock", "policyStatus", "policy", "encryption", "lifecycle", "restore",
+        "lifecycle", "restore",
     ]
 
     func handle(_ call: inout S3Call) async throws -> Response {
+        try authorize(call)
+        if let response = try await securityOperation(&call) { return response }
         for name in call.query.keys where Self.unimplementedSubresources.contains(name) {
             throw TarnError(.unsupported, "The ?\(name) sub-resource is not implemented by this Tarn server.")
         }

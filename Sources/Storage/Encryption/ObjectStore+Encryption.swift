@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+import Keys
+import TarnCore
+
+extension ObjectStore {
+    /// The bucket's default encryption as configured (PutBucketEncryption), or nil when it was
+    /// never set (or deleted): new objects then get `BucketEncryptionRule.default`, SSE-S3.
+    public func bucketEncryption(_ bucket: String) throws -> BucketEncryptionRule? {
+        guard let json = try index.bucketConfig(bucket, "encryption") else { return nil }
+        do {
+            return try JSONDecoder().decode(BucketEncryptionRule.self, from: Data(json.utf8))
+        } catch {
+            throw TarnError(.corrupt, "bucket \(bucket): unreadable encryption configuration: \(error)")
+        }
+    }
+
+    /// Sets (nil: deletes) the bucket's default encryption.
+    public func setBucketEncryption(_ bucket: String, _ rule: BucketEncryptionRule?) async throws {
+        let json = try rule.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await index.setBucketConfig(bucket, "encryption", json)
+    }
+
+    /// Makes the data key of a new object: the requested encryption, else the bucket default.
+    /// - Returns: nil when the store has no keyring, or for `.none`.
+    func newObjectKey(bucket: String, key: String?, encryption: ServerSideEncryption?, caller: KeyCaller?) throws
+        -> (key: SymmetricKey, stored: StoredEncryption)?
+    {
+        guard let keyring else {
+            if let encryption, encryption != .none {
+                throw TarnError(.unsupported, "server-side encryption was requested but this object store has no key service")
+            }
+            return nil
+        }
+        let setting = try encryption ?? bucketEncryption(bucket)?.encryption ?? keyring.defaultEncryption
+        return try keyring.newObjectKey(bucket: bucket, key: key, encryption: setting, caller: caller)
+    }
+
+    /// Recovers a stored object's data key for `caller`.
+    func objectKey(_ stored: StoredEncryption, caller: KeyCaller?) throws -> SymmetricKey {
+        guard let keyring else {
+            throw TarnError(.unsupported, "the object is encrypted (\(stored.algorithm)) but this object store has no key service")
+        }
+        return try keyring.objectKey(stored, caller: caller)
+    }
+
+    /// A new blob writer, encrypting when there is a data key.
+    func encryptedWriter(_ dataKey: SymmetricKey?) throws -> any BlobWriter {
+        let writer = try blobs.create()
+        guard let dataKey else { return writer }
+        do {
+            return try EncryptingBlobWriter(inner: writer, dataKey: dataKey)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    /// Opens an object's segments, decrypting when it is encrypted.
+    func openSegments(_ info: ObjectInfo, caller: KeyCaller?) throws -> [any BlobReader] {
+        guard let stored = info.attributes.encryption else { return try info.segments.map { try blobs.open($0.blob) } }
+        let dataKey = try objectKey(stored, caller: caller)
+        return try info.segments.map { segment in
+            try DecryptingBlobReader(inner: try blobs.open(segment.blob), dataKey: dataKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
+        }
+    }
+}

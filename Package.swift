@@ -48,12 +48,15 @@ var targets: [Target] = [
 
     .target(
         name: "Storage",
-        dependencies: ["TarnCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Codecs", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
     .target(name: "SampleData", dependencies: ["TarnCore"], swiftSettings: strict),
     .target(name: "Conversion", dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"], swiftSettings: strict),
+
+    // Layer 5: prices, cost report and the Well-Architected review (pure logic over snapshots).
+    .target(name: "Cost", dependencies: ["TarnCore", "Storage"], swiftSettings: strict),
 
     // Layer 5: streaming ingestion (Kinesis data streams, Firehose delivery streams).
     .target(
@@ -67,7 +70,10 @@ var targets: [Target] = [
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", "Ingest", .product(name: "Logging", package: "swift-log")],
+        dependencies: [
+            "TarnCore", "Storage", "Ingest", "Cost", "Conversion", "Parquet", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -96,6 +102,7 @@ var targets: [Target] = [
         name: "QueryExecutionTests",
         dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(name: "CostTests", dependencies: ["Cost", "Lake", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
@@ -110,6 +117,8 @@ var targets: [Target] = [
 var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    // The lake's configuration file (DIR/tarn.yaml: tiers, restore delays, lifecycle, prices).
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
 ]
 
 var products: [Product] = []
@@ -136,7 +145,7 @@ if !libraryOnly {
         .executableTarget(
             name: "tarn",
             dependencies: [
-                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData", "Ingest", "Lake", "Server",
+                "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Catalog", "Conversion", "SampleData", "Ingest", "Lake", "Server", "Cost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Logging
+import Cost
 import Storage
 import TarnCore
 
@@ -13,7 +14,8 @@ import TarnCore
 ///  DIR/
 ///    tarn.lock              one process owns DIR (flock)
 ///    root-credentials.json  generated root access key (0600), unless given in the environment
-///    storage/               ObjectStore: meta/objects.db + blobs/
+///    tarn.yaml              optional configuration: tiers, restore delays, lifecycle, prices
+///    storage/               ObjectStore: meta/objects.db + blobs/ + tiers/<tier>/ + lifecycle/
 ///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
 ///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
 /// ```
@@ -32,6 +34,11 @@ public final class Lake: Sendable {
     public let region: String
     /// When this process opened the lake (start-up recovery uses it).
     public let openedAt: Date
+    /// `DIR/tarn.yaml`: tiers, restore delays, lifecycle schedule, prices.
+    public let configuration: LakeConfiguration
+    /// The durable log of lifecycle actions.
+    public let lifecycleLog: LifecycleLog
+    let logger: Logger
 
     /// Opens the lake in `path`, creating it if needed, and takes its lock.
     /// - Parameters:
@@ -39,12 +46,21 @@ public final class Lake: Sendable {
     ///   - region: the AWS region to report.
     ///   - environment: where root credentials may come from.
     /// - Throws: when another process holds the directory, or it cannot be created.
-    public init(path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "tarn.lake")) throws {
+    ///   - clock: the time source for the store and the lifecycle worker.
+    public init(
+        path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "tarn.lake"), clock: any WallClock = SystemClock()
+    ) throws {
         openedAt = Date()
+        self.logger = logger
         directory = try DataDirectory(path: path)
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
-        store = try ObjectStore(directory: directory.path + "/storage", region: region, logger: logger)
+        configuration = try LakeConfiguration.load(directory: directory.path)
+        store = try ObjectStore(
+            directory: directory.path + "/storage", region: region, clock: clock, logger: logger, tiers: configuration.tiers,
+            restoreDelays: configuration.restoreDelays)
+        lifecycleLog = try LifecycleLog(path: directory.path + "/storage/lifecycle/actions.log")
         streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
         firehose = try DeliveryStreams(directory: directory.path + "/firehose", store: store, streams: streams, logger: logger)
     }

@@ -66,6 +66,8 @@ public struct TarnServer: Sendable {
             // reclaims space from writes a crash interrupted.
             Task.detached {
                 do { try await lake.recover() } catch { logger.warning("start-up recovery failed: \(error)") }
+                // Lifecycle rules are applied daily (configurable in tarn.yaml) once recovery is done.
+                if lake.configuration.lifecycleEnabled { await lake.runLifecycleWorker() }
             }
         }
         try await application.runService()

@@ -74,6 +74,10 @@ public struct ObjectAttributes: Sendable, Codable, Equatable {
     public var partSizes: [Int64]?
     /// For multipart objects, each part's checksum (composite checksums are checksums of these).
     public var partChecksums: [String]?
+    /// Which tier the blobs are on and whether they are compressed; nil: standard, as sent.
+    public var placement: BlobPlacement? = nil
+    /// The restore of an archived (GLACIER, DEEP_ARCHIVE) object, if one was requested.
+    public var restore: RestoreStatus? = nil
 
     /// Creates attributes.
     public init(

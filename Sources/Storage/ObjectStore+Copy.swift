@@ -35,7 +35,7 @@ extension ObjectStore {
         target.partSizes = nil
         target.partChecksums = nil
         let algorithm = checksum ?? reader.info.attributes.checksum?.algorithm ?? .crc64nvme
-        let upload = try beginUpload(bucket: bucket, checksum: algorithm)
+        let upload = try beginUpload(bucket: bucket, checksum: algorithm, storageClass: try StorageClass(header: target.storageClass))
         do {
             try await copyBytes(from: reader, range: 0..<reader.info.size, into: upload)
         } catch {

@@ -11,6 +11,10 @@ extension ObjectStore {
         try ObjectKey.validate(key)
         let created = now()
         let uploadID = String(MetadataIndex.milliseconds(created), radix: 16) + Identifiers.randomToken(length: 40)
+        var attributes = attributes
+        // Parts are written straight to the class's tier; the placement is fixed now so every
+        // part of the upload lands in the same place even if the configuration changes.
+        attributes.placement = tiers.placement(for: try StorageClass(header: attributes.storageClass))
         try await index.createUpload(UploadInfo(uploadID: uploadID, bucket: bucket, key: key, initiated: created, attributes: attributes))
         return uploadID
     }
@@ -28,7 +32,8 @@ extension ObjectStore {
             throw TarnError(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
         }
         let upload = try self.upload(uploadID, bucket: bucket, key: key)
-        return (ObjectUpload(store: self, bucket: bucket, writer: try blobs.create(), algorithm: upload.attributes.checksum?.algorithm), upload)
+        let (writer, placement) = try newBlobWriter(placement: upload.attributes.placement)
+        return (ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: upload.attributes.checksum?.algorithm, placement: placement), upload)
     }
 
     /// Completes an upload from the listed parts (CompleteMultipartUpload).

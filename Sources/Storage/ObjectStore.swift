@@ -8,8 +8,12 @@ import TarnCore
 public final class ObjectStore: Sendable {
     /// The metadata index.
     public let index: MetadataIndex
-    /// Where the bytes live.
+    /// Where the bytes live: `tiers`, seen as one store.
     public let blobs: any BlobStore
+    /// The storage tiers and how storage classes map onto them.
+    public let tiers: TieredBlobStore
+    /// How long restores of archived objects take.
+    public let restoreDelays: RestoreDelays
     /// In-process event notifications.
     public let events = ObjectEventHub()
     /// Time source for Last-Modified and upload ids.
@@ -24,10 +28,18 @@ public final class ObjectStore: Sendable {
     ///   - directory: the store's directory (created if missing).
     ///   - region: the region reported for buckets.
     ///   - clock: time source.
-    public init(directory: String, region: String = "us-east-1", clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.storage")) throws {
+    ///   - tiers: where each storage class's bytes live (default: tiers under `directory`).
+    ///   - restoreDelays: how long restores of archived objects take (default: S3's times).
+    public init(
+        directory: String, region: String = "us-east-1", clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.storage"),
+        tiers: TierConfiguration = .defaults(), restoreDelays: RestoreDelays = .s3
+    ) throws {
         try FileSystem.createDirectory(directory + "/meta")
         self.index = try MetadataIndex(path: directory + "/meta/objects.db")
-        self.blobs = try LocalBlobStore(root: directory + "/blobs")
+        let tiered = try TieredBlobStore(standard: try LocalBlobStore(root: directory + "/blobs"), configuration: tiers, storeDirectory: directory)
+        self.tiers = tiered
+        self.blobs = tiered
+        self.restoreDelays = restoreDelays
         self.clock = clock
         self.region = region
         self.logger = logger
@@ -73,11 +85,9 @@ public final class ObjectStore: Sendable {
         // unlink the old ones); then the new metadata is read again.
         for _ in 0..<5 {
             let info = try object(bucket: bucket, key: key)
-            do {
-                return ObjectReader(info: info, segments: try info.segments.map { try blobs.open($0.blob) })
-            } catch let error as TarnError where error.code == .notFound {
-                continue
-            }
+            // Archived objects are readable only while restored (S3: InvalidObjectState).
+            try requireReadable(info)
+            if let reader = try openReader(info) { return reader }
         }
         throw TarnError(.internal, "object \(bucket)/\(key) kept changing while being opened")
     }
@@ -93,15 +103,17 @@ public final class ObjectStore: Sendable {
     /// Starts streaming a new object's bytes into `bucket`.
     /// - Parameter checksum: the additional checksum algorithm to compute; S3 computes CRC64NVME
     ///   when the client names none, so that is the default.
-    public func beginUpload(bucket: String, checksum: ChecksumAlgorithm? = .crc64nvme) throws -> ObjectUpload {
+    /// - Parameter storageClass: the new object's class, which decides the tier its bytes go to.
+    public func beginUpload(bucket: String, checksum: ChecksumAlgorithm? = .crc64nvme, storageClass: StorageClass = .standard) throws -> ObjectUpload {
         try self.bucket(bucket)
-        return ObjectUpload(store: self, bucket: bucket, writer: try blobs.create(), algorithm: checksum)
+        let (writer, placement) = try newBlobWriter(placement: tiers.placement(for: storageClass))
+        return ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: checksum, placement: placement)
     }
 
     /// Stores `bytes` at `key` in one call (small objects, internal writers).
     @discardableResult
     public func put(bucket: String, key: String, bytes: [UInt8], attributes: ObjectAttributes = ObjectAttributes(), condition: WriteCondition? = nil) async throws -> ObjectInfo {
-        let upload = try beginUpload(bucket: bucket)
+        let upload = try beginUpload(bucket: bucket, storageClass: try StorageClass(header: attributes.storageClass))
         do {
             try bytes.withUnsafeBytes { try upload.write($0) }
         } catch {

@@ -27,12 +27,15 @@ public final class ObjectUpload: Sendable {
     public let bucket: String
     let writer: any BlobWriter
     private let digester: Mutex<ObjectDigester>
+    /// The tier the bytes are written to (nil: standard); recorded in the object's attributes.
+    let placement: BlobPlacement?
 
-    init(store: ObjectStore, bucket: String, writer: any BlobWriter, algorithm: ChecksumAlgorithm?) {
+    init(store: ObjectStore, bucket: String, writer: any BlobWriter, algorithm: ChecksumAlgorithm?, placement: BlobPlacement? = nil) {
         self.store = store
         self.bucket = bucket
         self.writer = writer
         self.digester = Mutex(ObjectDigester(algorithm: algorithm))
+        self.placement = placement
     }
 
     /// Appends body bytes.
@@ -94,6 +97,8 @@ public final class ObjectUpload: Sendable {
         let (md5, size, checksum) = try await seal(expected: expected)
         var attributes = attributes
         attributes.checksum = checksum
+        attributes.placement = placement
+        attributes.restore = nil
         let object = ObjectInfo(
             bucket: bucket, key: key, size: size, etag: ETag.single(md5: md5), lastModified: store.now(), attributes: attributes,
             segments: [Segment(blob: writer.id, size: size)])

@@ -9,7 +9,7 @@ struct Tarn: AsyncParsableCommand {
         commandName: "tarn",
         abstract: "A self-hosted data lake: S3-compatible storage, streaming ingest, ETL and SQL in one binary.",
         version: TarnCoreModule.version,
-        subcommands: [ServerCommand.self, ParquetCommand.self, ConvertCommand.self, GenerateCommand.self, PresignCommand.self, StreamsCommand.self, FirehoseCommand.self, VersionCommand.self]
+        subcommands: [ServerCommand.self, ParquetCommand.self, ConvertCommand.self, GenerateCommand.self, PresignCommand.self, StreamsCommand.self, FirehoseCommand.self, LifecycleCommand.self, CostCommand.self, ReviewCommand.self, VersionCommand.self]
     )
 }
 

@@ -16,7 +16,7 @@ extension S3Handler {
         let attributes = try ObjectHeaders.attributes(from: call)
         let (algorithm, checksumValue) = try ObjectHeaders.requestedChecksum(call)
         let condition = try writeCondition(call)
-        let upload = try store.beginUpload(bucket: bucket, checksum: algorithm ?? .crc64nvme)
+        let upload = try store.beginUpload(bucket: bucket, checksum: algorithm ?? .crc64nvme, storageClass: try StorageClass(header: attributes.storageClass))
         let received: ReceivedBody
         do {
             received = try await BodyReceiver.receive(&call, into: upload, limit: Self.maxSinglePutSize)
@@ -50,8 +50,9 @@ extension S3Handler {
     /// GET and HEAD of an object, with conditions, `Range`, `partNumber` and `response-*` overrides.
     func getObject(_ call: S3Call) async throws -> Response {
         let bucket = try call.bucket(), key = try call.key()
-        let reader = try store.open(bucket: bucket, key: key)
-        let object = reader.info
+        // HEAD works on archived objects (it reports x-amz-restore); GET needs them restored.
+        let reader = call.method == .head ? nil : try store.open(bucket: bucket, key: key)
+        let object = try reader?.info ?? store.object(bucket: bucket, key: key)
         try readConditions(call).check(object)
         var headers = HTTPFields()
         var status = HTTPResponse.Status.ok
@@ -76,12 +77,13 @@ extension S3Handler {
         }
         let wholeObject = status == .ok
         ObjectHeaders.describe(object, into: &headers, includeChecksum: wholeObject && call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED")
+        describeRestore(object, into: &headers)
         for (parameter, field) in Self.responseOverrides {
             if let value = call.query[parameter] { headers[field] = value }
         }
         let length = range.upperBound - range.lowerBound
         headers[.contentLength] = String(length)
-        if call.method == .head { return Response(status: status, headers: headers) }
+        guard let reader else { return Response(status: status, headers: headers) }
         return Response(status: status, headers: headers, body: ObjectBody.make(reader: reader, range: range))
     }
 

@@ -42,7 +42,7 @@ struct ServerCommand: AsyncParsableCommand {
                   AWS_SECRET_ACCESS_KEY=\(lake.rootCredentials.secretAccessKey)
                 """)
         }
-        let server = TarnServer(lake: lake, configuration: .init(host: host, port: port, domain: domain), services: [KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams)])
+        let server = TarnServer(lake: lake, configuration: .init(host: host, port: port, domain: domain), services: [KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), TarnAdminService(lake: lake)])
         let dataPath = lake.directory.path
         try await server.run { boundPort in
             say("tarn \(TarnCoreModule.version) serving \(dataPath) on http://\(host):\(boundPort)")

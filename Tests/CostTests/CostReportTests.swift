@@ -14,11 +14,16 @@ import Testing
     }
 
     @Test func billableBytesFollowS3Minimums() {
-        #expect(CostReportBuilder.billable(size: 1_000, storageClass: .standard) == (0, 1_000))
-        #expect(CostReportBuilder.billable(size: 1_000, storageClass: .standardIA) == (0, 128 * 1024))
-        #expect(CostReportBuilder.billable(size: 1_000, storageClass: .glacierIR) == (0, 128 * 1024))
-        #expect(CostReportBuilder.billable(size: 1_000, storageClass: .glacier) == (8 * 1024, 1_000 + 32 * 1024))
-        #expect(CostReportBuilder.billable(size: 10_000_000, storageClass: .oneZoneIA) == (0, 10_000_000))
+        func billable(_ size: Int64, _ storageClass: StorageClass) -> [Int64] {
+            let bytes = CostReportBuilder.billable(size: size, storageClass: storageClass)
+            return [bytes.standardRate, bytes.classRate]
+        }
+        let kib: Int64 = 1024
+        #expect(billable(1_000, .standard) == [0, 1_000])
+        #expect(billable(1_000, .standardIA) == [0, 128 * kib])
+        #expect(billable(1_000, .glacierIR) == [0, 128 * kib])
+        #expect(billable(1_000, .glacier) == [8 * kib, 1_000 + 32 * kib])
+        #expect(billable(10_000_000, .oneZoneIA) == [0, 10_000_000])
     }
 
     @Test func athenaBillsTenMegabytesAtLeast() {

@@ -106,19 +106,19 @@ import Testing
             rules: [
                 LifecycleRule(id: "logs-ia", filter: LifecycleFilter(prefix: "logs/"), transitions: [LifecycleTransition(timing: .days(30), storageClass: .standardIA)]),
                 LifecycleRule(
-                    id: "tagged-archive", filter: LifecycleFilter(prefix: "logs/", tags: [Tag(key: "tier", value: "cold")]),
+                    id: "tagged-archive", filter: LifecycleFilter(prefix: "logs/", tags: [Storage.Tag(key: "tier", value: "cold")]),
                     transitions: [LifecycleTransition(timing: .days(30), storageClass: .glacier)]),
                 LifecycleRule(id: "big-expire", filter: LifecycleFilter(objectSizeGreaterThan: 1_000_000), expiration: LifecycleExpiration(timing: .days(40))),
                 LifecycleRule(id: "disabled", enabled: false, filter: LifecycleFilter(prefix: ""), expiration: LifecycleExpiration(timing: .days(1))),
             ])
         let evaluator = LifecycleEvaluator(configuration)
         let day31 = UTCDays.adding(days: 31, to: created), day41 = UTCDays.adding(days: 41, to: created)
-        func subject(_ key: String, _ size: Int64, _ tags: [Tag] = []) -> LifecycleSubject {
+        func subject(_ key: String, _ size: Int64, _ tags: [Storage.Tag] = []) -> LifecycleSubject {
             LifecycleSubject(key: key, size: size, tags: tags, created: created, storageClass: .standard)
         }
         #expect(evaluator.action(for: subject("logs/a", 200_000), at: day31) == .transition(to: .standardIA, rule: "logs-ia"))
         // Two transitions due: the cheaper class wins.
-        #expect(evaluator.action(for: subject("logs/a", 200_000, [Tag(key: "tier", value: "cold")]), at: day31) == .transition(to: .glacier, rule: "tagged-archive"))
+        #expect(evaluator.action(for: subject("logs/a", 200_000, [Storage.Tag(key: "tier", value: "cold")]), at: day31) == .transition(to: .glacier, rule: "tagged-archive"))
         // Expiration wins over transition.
         #expect(evaluator.action(for: subject("logs/big", 2_000_000), at: day41) == .expire(rule: "big-expire"))
         #expect(evaluator.action(for: subject("data/a", 200_000), at: day41) == nil)
@@ -128,7 +128,7 @@ import Testing
         varies.transitionMinimumSize = .variesByStorageClass
         #expect(LifecycleEvaluator(varies).action(for: subject("logs/small", 1_000), at: day31) == nil)
         #expect(
-            LifecycleEvaluator(varies).action(for: subject("logs/small", 1_000, [Tag(key: "tier", value: "cold")]), at: day31)
+            LifecycleEvaluator(varies).action(for: subject("logs/small", 1_000, [Storage.Tag(key: "tier", value: "cold")]), at: day31)
                 == .transition(to: .glacier, rule: "tagged-archive"))
     }
 }

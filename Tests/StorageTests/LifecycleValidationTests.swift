@@ -51,9 +51,9 @@ import Testing
         #expect(code([rule(expiration: expire, id: "a"), rule(expiration: expire, id: "a")])?.hasPrefix("InvalidArgument: RuleId must be unique") == true)
         #expect(code([rule(expiration: expire, id: String(repeating: "x", count: 256))])?.hasPrefix("InvalidArgument: ID length should not exceed") == true)
         #expect(
-            code([rule(filter: LifecycleFilter(tags: [Tag(key: "a", value: "b")]), abort: 7)]) == "InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.")
+            code([rule(filter: LifecycleFilter(tags: [Storage.Tag(key: "a", value: "b")]), abort: 7)]) == "InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.")
         #expect(code([rule(expiration: expire, filter: LifecycleFilter(objectSizeGreaterThan: 100, objectSizeLessThan: 100))])?.hasPrefix("InvalidRequest: ObjectSizeGreaterThan must be less than ObjectSizeLessThan") == true)
-        #expect(code([rule(expiration: expire, filter: LifecycleFilter(tags: [Tag(key: "a", value: "1"), Tag(key: "a", value: "2")]))]) == "InvalidRequest: Duplicate Tag Keys are not allowed.")
+        #expect(code([rule(expiration: expire, filter: LifecycleFilter(tags: [Storage.Tag(key: "a", value: "1"), Storage.Tag(key: "a", value: "2")]))]) == "InvalidRequest: Duplicate Tag Keys are not allowed.")
     }
 
     @Test func waterfallNeverGoesUp() {

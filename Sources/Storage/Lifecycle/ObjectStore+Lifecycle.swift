@@ -146,7 +146,7 @@ extension ObjectStore {
         entry.time = clock.now()
         report.actions.append(entry)
         if !dryRun {
-            logger.info("lifecycle: \(entry.action) \(object.bucket)/\(object.key) \(entry.fromClass ?? "")→\(entry.toClass ?? "-") (rule \(entry.rule))")
+            logger.debug("lifecycle: \(entry.action) \(object.bucket)/\(object.key) \(entry.fromClass ?? "")→\(entry.toClass ?? "-") (rule \(entry.rule))")
             try record(entry)
         }
     }
@@ -170,7 +170,7 @@ extension ObjectStore {
                 rule: rule, size: 0, uploadID: upload.uploadID)
             report.actions.append(entry)
             if !dryRun {
-                logger.info("lifecycle: aborted upload \(upload.uploadID) of \(bucket)/\(upload.key) (rule \(rule))")
+                logger.debug("lifecycle: aborted upload \(upload.uploadID) of \(bucket)/\(upload.key) (rule \(rule))")
                 try record(entry)
             }
         }

@@ -58,7 +58,7 @@ extension ObjectStore {
                 [try MetadataIndex.encode(object.attributes), bucket, MetadataIndex.keyBytes(key)])
             return outcome
         }
-        logger.info("restore \(bucket)/\(key): \(outcome)")
+        logger.debug("restore \(bucket)/\(key): \(outcome)")
         return outcome
     }
 

@@ -49,12 +49,15 @@ var targets: [Target] = [
 
     .target(
         name: "Storage",
-        dependencies: ["TarnCore", "Keys", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
+        dependencies: ["TarnCore", "Keys", "Codecs", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     .target(name: "Catalog", dependencies: ["TarnCore", "Columnar"], swiftSettings: strict),
     .target(name: "SampleData", dependencies: ["TarnCore"], swiftSettings: strict),
     .target(name: "Conversion", dependencies: ["TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats"], swiftSettings: strict),
+
+    // Layer 5: prices, cost report and the Well-Architected review (pure logic over snapshots).
+    .target(name: "Cost", dependencies: ["TarnCore", "Storage"], swiftSettings: strict),
 
     // Layer 5: streaming ingestion (Kinesis data streams, Firehose delivery streams).
     .target(
@@ -83,7 +86,10 @@ var targets: [Target] = [
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
-        dependencies: ["TarnCore", "Storage", "Catalog", "Keys", "Access", "Ingest", "Jobs", "Query", .product(name: "Logging", package: "swift-log")],
+        dependencies: [
+            "TarnCore", "Storage", "Catalog", "Keys", "Access", "Ingest", "Jobs", "Query", "Cost", "Conversion", "Parquet",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+        ],
         swiftSettings: strict),
 
     // Test support and tests of the library layers.
@@ -125,6 +131,7 @@ var targets: [Target] = [
         name: "QueryExecutionTests",
         dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(name: "CostTests", dependencies: ["Cost", "Lake", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
@@ -140,6 +147,8 @@ var targets: [Target] = [
 var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    // The lake's configuration file (DIR/tarn.yaml: tiers, restore delays, lifecycle, prices).
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
 ]
 
 var products: [Product] = []
@@ -174,7 +183,7 @@ if !libraryOnly {
             name: "tarn",
             dependencies: [
                 "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Keys", "Catalog", "Conversion", "SampleData",
-                "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser",
+                "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser", "Cost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

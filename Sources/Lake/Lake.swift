@@ -1,5 +1,6 @@
 import Access
 import Catalog
+import Cost
 import Foundation
 import Ingest
 import Jobs
@@ -22,7 +23,8 @@ import TarnCore
 ///    root.key               generated root key (0600), unless --root-key-file / TARN_ROOT_KEY_FILE
 ///    keys/                  KMS: keys.db (material wrapped by the root key) + audit/kms.jsonl
 ///    iam.db                 users, access keys (secrets sealed), roles, policies
-///    storage/               ObjectStore: meta/objects.db + blobs/ (encrypted at rest)
+///    tarn.yaml              optional configuration: tiers, restore delays, lifecycle, prices
+///    storage/               ObjectStore: meta/objects.db + blobs/ (encrypted at rest) + tiers/<tier>/ + lifecycle/
 ///    streams/               DataStreams: streams.db + logs/<stream>/<shard>/*.seg
 ///    firehose/              DeliveryStreams: firehose.db + logs/<delivery stream>/*.seg
 ///    catalog/catalog.db     CatalogStore: databases, tables, partitions
@@ -62,6 +64,11 @@ public final class Lake: Sendable {
     /// The in-process authorization check.
     public let authorizer: Authorizer
     let securityCache = Mutex<[String: BucketSecurity]>([:])
+    /// `DIR/tarn.yaml`: tiers, restore delays, lifecycle schedule, prices.
+    public let configuration: LakeConfiguration
+    /// The durable log of lifecycle actions.
+    public let lifecycleLog: LifecycleLog
+    let logger: Logger
 
     /// Opens the lake in `path`, creating it if needed, and takes its lock.
     /// - Parameters:
@@ -73,14 +80,16 @@ public final class Lake: Sendable {
     ///   - defaultEncryption: what buckets without an encryption configuration apply: SSE-S3
     ///     (as S3 does); `.none` exists to measure the cost of encryption.
     ///   - queryOptions: settings of the query service (the embedded CLI allows local files).
+    ///   - clock: the time source for the store and the lifecycle worker.
     /// - Throws: when another process holds the directory, it cannot be created, or the root key
     ///   is not the one the key store was created with (`WrongRootKey`).
     public init(
         path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "tarn.lake"), rootKeyFile: String? = nil, defaultEncryption: ServerSideEncryption = .s3,
-        queryOptions: QueryServiceOptions = QueryServiceOptions()
+        queryOptions: QueryServiceOptions = QueryServiceOptions(), clock: any WallClock = SystemClock()
     ) throws {
         openedAt = Date()
+        self.logger = logger
         directory = try DataDirectory(path: path)
         rootCredentials = try RootCredentials.load(directory: directory, environment: environment)
         self.region = region
@@ -95,8 +104,12 @@ public final class Lake: Sendable {
         kms = try KeyManagementService(
             directory: directory.path + "/keys", rootKey: rootKey, accountID: Self.accountID, region: region,
             authorizer: LakeKeyAuthorizer(authorizer: authorizer))
+        configuration = try LakeConfiguration.load(directory: directory.path)
         store = try ObjectStore(
-            directory: directory.path + "/storage", region: region, logger: logger, keyring: ObjectKeyring(kms: kms, region: region, defaultEncryption: defaultEncryption))
+            directory: directory.path + "/storage", region: region, clock: clock, logger: logger,
+            keyring: ObjectKeyring(kms: kms, region: region, defaultEncryption: defaultEncryption), tiers: configuration.tiers,
+            restoreDelays: configuration.restoreDelays)
+        lifecycleLog = try LifecycleLog(path: directory.path + "/storage/lifecycle/actions.log")
         try FileSystem.createDirectory(directory.path + "/catalog")
         query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
         catalog = query.catalog

@@ -76,6 +76,10 @@ public struct ObjectAttributes: Sendable, Codable, Equatable {
     public var partChecksums: [String]?
     /// How the object's bytes are encrypted at rest (nil: stored as sent).
     public var encryption: StoredEncryption?
+    /// Which tier the blobs are on and whether they are compressed; nil: standard, as sent.
+    public var placement: BlobPlacement? = nil
+    /// The restore of an archived (GLACIER, DEEP_ARCHIVE) object, if one was requested.
+    public var restore: RestoreStatus? = nil
 
     /// Creates attributes.
     public init(

@@ -37,7 +37,8 @@ extension ObjectStore {
         target.partSizes = nil
         target.partChecksums = nil
         let algorithm = checksum ?? reader.info.attributes.checksum?.algorithm ?? .crc64nvme
-        let upload = try beginUpload(bucket: bucket, checksum: algorithm, key: key, encryption: encryption, caller: caller)
+        let upload = try beginUpload(
+            bucket: bucket, checksum: algorithm, key: key, encryption: encryption, caller: caller, storageClass: try StorageClass(header: target.storageClass))
         do {
             try await copyBytes(from: reader, range: 0..<reader.info.size, into: upload)
         } catch {

@@ -21,6 +21,9 @@ extension ObjectStore {
         attributes.encryption = try newObjectKey(bucket: bucket, key: key, encryption: encryption, caller: caller)?.stored
         let created = now()
         let uploadID = String(MetadataIndex.milliseconds(created), radix: 16) + Identifiers.randomToken(length: 40)
+        // Parts are written straight to the class's tier; the placement is fixed now so every
+        // part of the upload lands in the same place even if the configuration changes.
+        attributes.placement = tiers.placement(for: try StorageClass(header: attributes.storageClass))
         try await index.createUpload(UploadInfo(uploadID: uploadID, bucket: bucket, key: key, initiated: created, attributes: attributes))
         return uploadID
     }
@@ -54,8 +57,8 @@ extension ObjectStore {
                 "Checksum Type mismatch occurred, expected checksum Type: \(uploadAlgorithm.rawValue.lowercased()), actual checksum Type: \(checksum.rawValue.lowercased())")
         }
         let dataKey = try upload.attributes.encryption.map { try objectKey($0, caller: caller) }
-        let writer = try encryptedWriter(dataKey)
-        return (ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: uploadAlgorithm ?? checksum), upload)
+        let (writer, placement) = try newBlobWriter(placement: upload.attributes.placement, dataKey: dataKey)
+        return (ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: uploadAlgorithm ?? checksum, placement: placement), upload)
     }
 
     /// Completes an upload from the listed parts (CompleteMultipartUpload).

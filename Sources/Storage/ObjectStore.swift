@@ -9,8 +9,12 @@ import TarnCore
 public final class ObjectStore: Sendable {
     /// The metadata index.
     public let index: MetadataIndex
-    /// Where the bytes live.
+    /// Where the bytes live: `tiers`, seen as one store.
     public let blobs: any BlobStore
+    /// The storage tiers and how storage classes map onto them.
+    public let tiers: TieredBlobStore
+    /// How long restores of archived objects take.
+    public let restoreDelays: RestoreDelays
     /// In-process event notifications.
     public let events = ObjectEventHub()
     /// Time source for Last-Modified and upload ids.
@@ -28,15 +32,21 @@ public final class ObjectStore: Sendable {
     ///   - region: the region reported for buckets.
     ///   - clock: time source.
     ///   - keyring: data keys for server-side encryption; without one nothing is encrypted.
+    ///   - tiers: where each storage class's bytes live (default: tiers under `directory`).
+    ///   - restoreDelays: how long restores of archived objects take (default: S3's times).
     public init(
         directory: String, region: String = "us-east-1", clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.storage"),
-        keyring: ObjectKeyring? = nil
+        keyring: ObjectKeyring? = nil, tiers: TierConfiguration = .defaults(), restoreDelays: RestoreDelays = .s3
     ) throws {
         try FileSystem.createDirectory(directory + "/meta")
         let index = try MetadataIndex(path: directory + "/meta/objects.db")
         self.index = index
-        // Small blobs live in the index's database, written by its group committer.
-        self.blobs = try LocalBlobStore(root: directory + "/blobs", small: index)
+        // Small blobs of the standard tier live in the index's database, written by its group committer.
+        let tiered = try TieredBlobStore(
+            standard: try LocalBlobStore(root: directory + "/blobs", small: index), configuration: tiers, storeDirectory: directory)
+        self.tiers = tiered
+        self.blobs = tiered
+        self.restoreDelays = restoreDelays
         self.clock = clock
         self.region = region
         self.logger = logger
@@ -85,11 +95,9 @@ public final class ObjectStore: Sendable {
         // unlink the old ones); then the new metadata is read again.
         for _ in 0..<5 {
             let info = try object(bucket: bucket, key: key)
-            do {
-                return ObjectReader(info: info, segments: try openSegments(info, caller: caller))
-            } catch let error as TarnError where error.code == .notFound {
-                continue
-            }
+            // Archived objects are readable only while restored (S3: InvalidObjectState).
+            try requireReadable(info)
+            if let reader = try openReader(info, caller: caller) { return reader }
         }
         throw TarnError(.internal, "object \(bucket)/\(key) kept changing while being opened")
     }
@@ -109,14 +117,15 @@ public final class ObjectStore: Sendable {
     ///   - key: the object key (SSE-KMS puts it in the encryption context).
     ///   - encryption: the server-side encryption; nil applies the bucket's default.
     ///   - caller: who writes, for SSE-KMS (`kms:GenerateDataKey`); nil writes as Tarn itself.
+    ///   - storageClass: the new object's class, which decides the tier its bytes go to.
     public func beginUpload(
         bucket: String, checksum: ChecksumAlgorithm? = .crc64nvme, key: String? = nil, encryption: ServerSideEncryption? = nil,
-        caller: KeyCaller? = nil
+        caller: KeyCaller? = nil, storageClass: StorageClass = .standard
     ) throws -> ObjectUpload {
         try self.bucket(bucket)
         let dataKey = try newObjectKey(bucket: bucket, key: key, encryption: encryption, caller: caller)
-        return ObjectUpload(
-            store: self, bucket: bucket, writer: try encryptedWriter(dataKey?.key), algorithm: checksum, encryption: dataKey?.stored)
+        let (writer, placement) = try newBlobWriter(placement: tiers.placement(for: storageClass), dataKey: dataKey?.key)
+        return ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: checksum, encryption: dataKey?.stored, placement: placement)
     }
 
     /// Stores `bytes` at `key` in one call (small objects, internal writers).
@@ -125,7 +134,8 @@ public final class ObjectStore: Sendable {
         bucket: String, key: String, bytes: [UInt8], attributes: ObjectAttributes = ObjectAttributes(), condition: WriteCondition? = nil,
         encryption: ServerSideEncryption? = nil, caller: KeyCaller? = nil
     ) async throws -> ObjectInfo {
-        let upload = try beginUpload(bucket: bucket, key: key, encryption: encryption, caller: caller)
+        let upload = try beginUpload(
+            bucket: bucket, key: key, encryption: encryption, caller: caller, storageClass: try StorageClass(header: attributes.storageClass))
         do {
             try bytes.withUnsafeBytes { try upload.write($0) }
         } catch {

@@ -29,13 +29,19 @@ public final class ObjectUpload: Sendable {
     private let digester: Mutex<ObjectDigester>
     /// How the new object is encrypted (nil: stored as sent); recorded in its attributes.
     public let encryption: StoredEncryption?
+    /// The tier the bytes are written to (nil: standard); recorded in the object's attributes.
+    let placement: BlobPlacement?
 
-    init(store: ObjectStore, bucket: String, writer: any BlobWriter, algorithm: ChecksumAlgorithm?, encryption: StoredEncryption? = nil) {
+    init(
+        store: ObjectStore, bucket: String, writer: any BlobWriter, algorithm: ChecksumAlgorithm?, encryption: StoredEncryption? = nil,
+        placement: BlobPlacement? = nil
+    ) {
         self.store = store
         self.bucket = bucket
         self.writer = writer
         self.digester = Mutex(ObjectDigester(algorithm: algorithm))
         self.encryption = encryption
+        self.placement = placement
     }
 
     /// Appends body bytes.
@@ -98,6 +104,8 @@ public final class ObjectUpload: Sendable {
         var attributes = attributes
         attributes.checksum = checksum
         attributes.encryption = encryption
+        attributes.placement = placement
+        attributes.restore = nil
         let object = ObjectInfo(
             bucket: bucket, key: key, size: size, etag: ETag.single(md5: md5), lastModified: store.now(), attributes: attributes,
             segments: [Segment(blob: writer.id, size: size)])

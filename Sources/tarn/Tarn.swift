@@ -11,7 +11,8 @@ struct Tarn: AsyncParsableCommand {
         version: TarnCoreModule.version,
         subcommands: [
             ServerCommand.self, JobsCommand.self, StreamsCommand.self, FirehoseCommand.self, ParquetCommand.self, ConvertCommand.self,
-            GenerateCommand.self, QueryCommand.self, PresignCommand.self, IAMCommand.self, VersionCommand.self,
+            GenerateCommand.self, QueryCommand.self, PresignCommand.self, IAMCommand.self, LifecycleCommand.self, CostCommand.self, ReviewCommand.self,
+            VersionCommand.self,
         ]
     )
 }

@@ -17,7 +17,8 @@ extension S3Handler {
         let (algorithm, checksumValue) = try ObjectHeaders.requestedChecksum(call)
         let condition = try writeCondition(call)
         let upload = try store.beginUpload(
-            bucket: bucket, checksum: algorithm ?? .crc64nvme, key: key, encryption: try requestedEncryption(call), caller: keyCaller(call))
+            bucket: bucket, checksum: algorithm ?? .crc64nvme, key: key, encryption: try requestedEncryption(call), caller: keyCaller(call),
+            storageClass: try StorageClass(header: attributes.storageClass))
         let received: ReceivedBody
         do {
             received = try await BodyReceiver.receive(&call, into: upload, limit: Self.maxSinglePutSize)
@@ -53,7 +54,8 @@ extension S3Handler {
     func getObject(_ call: S3Call) async throws -> Response {
         let bucket = try call.bucket(), key = try call.key()
         // HEAD reads only metadata, so it needs no data key (as in S3, where HeadObject works
-        // without kms:Decrypt).
+        // without kms:Decrypt), and it works on archived objects (it reports x-amz-restore);
+        // GET needs them restored.
         let reader = call.method == .head ? nil : try store.open(bucket: bucket, key: key, caller: keyCaller(call))
         let object = try reader?.info ?? store.object(bucket: bucket, key: key)
         try readConditions(call).check(object)
@@ -85,6 +87,7 @@ extension S3Handler {
         let wholeObject = status == .ok
         ObjectHeaders.describe(object, into: &headers, includeChecksum: wholeObject && call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED")
         Self.describeEncryption(object.attributes.encryption, into: &headers)
+        describeRestore(object, into: &headers)
         for (parameter, field) in Self.responseOverrides {
             if let value = call.query[parameter] { headers[field] = value }
         }

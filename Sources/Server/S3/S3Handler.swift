@@ -16,7 +16,6 @@ struct S3Handler: Sendable {
     static let unimplementedSubresources: Set<String> = [
         "acl", "cors", "website", "logging", "notification", "replication", "requestPayment", "accelerate", "analytics",
         "inventory", "metrics", "intelligent-tiering", "object-lock", "legal-hold", "retention", "torrent", "select",
-        "lifecycle", "restore",
     ]
 
     func handle(_ call: inout S3Call) async throws -> Response {
@@ -40,6 +39,7 @@ struct S3Handler: Sendable {
         switch call.method {
         case .put:
             if query["tagging"] != nil { return try await putBucketTagging(&call, bucket: bucket) }
+            if query["lifecycle"] != nil { return try await putBucketLifecycle(&call, bucket: bucket) }
             if query["versioning"] != nil {
                 throw TarnError(.unsupported, "Bucket versioning cannot be enabled on this Tarn server yet; buckets are unversioned.")
             }
@@ -49,6 +49,7 @@ struct S3Handler: Sendable {
                 try await store.index.setBucketConfig(bucket, "tagging", nil)
                 return S3Response.empty(.noContent)
             }
+            if query["lifecycle"] != nil { return try await deleteBucketLifecycle(bucket: bucket) }
             try await store.deleteBucket(bucket)
             return S3Response.empty(.noContent)
         case .head:
@@ -62,6 +63,7 @@ struct S3Handler: Sendable {
             if query["versions"] != nil { return try listObjectVersions(call, bucket: bucket) }
             if query["uploads"] != nil { return try listMultipartUploads(call, bucket: bucket) }
             if query["tagging"] != nil { return try getBucketTagging(bucket) }
+            if query["lifecycle"] != nil { return try getBucketLifecycle(bucket: bucket) }
             if query["list-type"] == "2" { return try listObjectsV2(call, bucket: bucket) }
             return try listObjectsV1(call, bucket: bucket)
         case .post:
@@ -100,6 +102,7 @@ struct S3Handler: Sendable {
             return S3Response.empty(.noContent)
         case .post:
             if query["uploads"] != nil { return try await createMultipartUpload(call) }
+            if query["restore"] != nil { return try await restoreObject(&call) }
             if let uploadID = query["uploadId"] { return try await completeMultipartUpload(&call, uploadID: uploadID) }
             throw TarnError(.init("MethodNotAllowed"), "The specified method is not allowed against this resource.")
         default:

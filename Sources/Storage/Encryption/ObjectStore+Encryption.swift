@@ -44,24 +44,14 @@ extension ObjectStore {
         return try keyring.objectKey(stored, caller: caller)
     }
 
-    /// A new blob writer, encrypting when there is a data key.
-    func encryptedWriter(_ dataKey: SymmetricKey?) throws -> any BlobWriter {
-        let writer = try blobs.create()
-        guard let dataKey else { return writer }
-        do {
-            return try EncryptingBlobWriter(inner: writer, dataKey: dataKey)
-        } catch {
-            writer.abort()
-            throw error
-        }
-    }
-
     /// Opens an object's segments, decrypting when it is encrypted.
     func openSegments(_ info: ObjectInfo, caller: KeyCaller?) throws -> [any BlobReader] {
-        guard let stored = info.attributes.encryption else { return try info.segments.map { try blobs.open($0.blob) } }
+        let placement = info.attributes.placement
+        guard let stored = info.attributes.encryption else { return try info.segments.map { try openBlob($0, placement: placement) } }
         let dataKey = try objectKey(stored, caller: caller)
         return try info.segments.map { segment in
-            try DecryptingBlobReader(inner: try blobs.open(segment.blob), dataKey: dataKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
+            try DecryptingBlobReader(
+                inner: try openBlob(segment, placement: placement), dataKey: dataKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
         }
     }
 }

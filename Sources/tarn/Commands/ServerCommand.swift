@@ -96,7 +96,10 @@ struct ServerCommand: AsyncParsableCommand {
         let server = TarnServer(
             lake: lake,
             configuration: .init(host: host, port: port, domain: domain, http: !noHTTP, tlsHost: tlsHost, tlsPort: tlsPort, certificate: certificate),
-            services: [KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), KMSService(lake: lake)])
+            services: [
+                KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), KMSService(lake: lake),
+                TarnAdminService(lake: lake),
+            ])
         let dataPath = lake.directory.path
         let secureHost = tlsHost ?? host
         try await server.run { boundPort, secure in

@@ -44,7 +44,9 @@ struct StreamsJSONClient: Sendable {
         }
         do {
             let lake = try Lake(path: options.data, region: options.region)
-            let services: [any AWSJSONService] = [KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams)]
+            let services: [any AWSJSONService] = [
+                KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), TarnAdminService(lake: lake),
+            ]
             return StreamsJSONClient(mode: .embedded(lake, Dictionary(uniqueKeysWithValues: services.map { ($0.targetPrefix, $0) })))
         } catch let error as TarnError where error.code == .conflict {
             guard let url = URL(string: options.endpoint), url.host != nil else { throw ValidationError("--endpoint must be a URL like http://127.0.0.1:9000") }
@@ -87,7 +89,7 @@ struct StreamsJSONClient: Sendable {
                 throw TarnError(.init(error.type), error.message)
             }
         case .remote(let endpoint, var signer):
-            signer.service = target.hasPrefix("Firehose") ? "firehose" : "kinesis"
+            signer.service = target.hasPrefix("Firehose") ? "firehose" : target.hasPrefix("TarnAdmin") ? "tarn" : "kinesis"
             let host = endpoint.port.map { "\(endpoint.host!):\($0)" } ?? endpoint.host!
             var request = AWSRequest(
                 method: "POST", target: "/",

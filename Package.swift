@@ -83,11 +83,20 @@ var targets: [Target] = [
         dependencies: ["TarnCore", "Columnar", "Codecs", "SQLParser", "QueryPlanner", "QueryExecution", "Parquet", "TextFormats", "Storage", "Catalog"],
         swiftSettings: strict),
 
+    // Layer 6: the declared pipeline (lake.yaml: environments, zones, tables' jobs, marts).
+    .target(
+        name: "Pipeline",
+        dependencies: [
+            "TarnCore", "Storage", "Catalog", "Jobs", "Query", "SQLParser", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ],
+        swiftSettings: strict),
+
     // Layer 6: the assembled lake.
     .target(
         name: "Lake",
         dependencies: [
-            "TarnCore", "Storage", "Catalog", "Keys", "Access", "Ingest", "Jobs", "Query", "Cost", "Conversion", "Parquet",
+            "TarnCore", "Storage", "Catalog", "Keys", "Access", "Ingest", "Jobs", "Query", "Pipeline", "Cost", "Conversion", "Parquet",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
         ],
         swiftSettings: strict),
@@ -130,6 +139,9 @@ var targets: [Target] = [
     .testTarget(
         name: "QueryExecutionTests",
         dependencies: ["QueryExecution", "QueryPlanner", "SQLParser", "Columnar", "TarnCore", "TarnTesting"],
+        exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(
+        name: "PipelineTests", dependencies: ["Pipeline", "Jobs", "Query", "Catalog", "Storage", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "CostTests", dependencies: ["Cost", "Lake", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
@@ -183,7 +195,7 @@ if !libraryOnly {
             name: "tarn",
             dependencies: [
                 "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Access", "Keys", "Catalog", "Conversion", "SampleData",
-                "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser", "Cost",
+                "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser", "Cost", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

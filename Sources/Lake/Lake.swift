@@ -6,6 +6,7 @@ import Ingest
 import Jobs
 import Keys
 import Logging
+import Pipeline
 import Query
 import Storage
 import Synchronization
@@ -30,6 +31,7 @@ import TarnCore
 ///    catalog/catalog.db     CatalogStore: databases, tables, partitions
 ///    jobs/                  JobRunner: state.db (definitions, runs, bookmarks, committed files) + keys/ (dedupe index)
 ///    query/history.db       QueryHistory: every statement, bytes scanned per table
+///    pipeline/lake.yaml     the last applied pipeline configuration (tarn apply)
 /// ```
 public final class Lake: Sendable {
     /// The data directory.
@@ -44,6 +46,10 @@ public final class Lake: Sendable {
     public let query: QueryService
     /// The root credentials.
     public let rootCredentials: RootCredentials
+    /// The declared pipeline (`tarn apply lake.yaml`) and its mart refreshes.
+    public let pipeline: LakePipeline
+    /// Refreshes marts after their jobs; the server starts it.
+    public let marts: MartService
     /// Kinesis-style data streams.
     public let streams: DataStreams
     /// Firehose-style delivery streams into the object store.
@@ -118,6 +124,8 @@ public final class Lake: Sendable {
         firehose = try DeliveryStreams(
             directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog), logger: logger)
         jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs")
+        pipeline = try LakePipeline(store: store, catalog: catalog, jobs: jobs, query: query, directory: directory.path + "/pipeline", logger: logger)
+        marts = MartService(pipeline: pipeline, logger: logger)
     }
 
     /// Start-up recovery that may take a while (orphan blob collection, finishing or rolling back

@@ -86,6 +86,7 @@ public struct TarnServer: Sendable {
                 Task.detached {
                     do { try await lake.recover() } catch { logger.warning("start-up recovery failed: \(error)") }
                     await triggers.start()
+                    await lake.marts.start()
                     // Lifecycle rules are applied daily (configurable in tarn.yaml) once recovery is done.
                     if lake.configuration.lifecycleEnabled { await lake.runLifecycleWorker() }
                 }

@@ -36,6 +36,10 @@ extension ObjectStore {
                 let (md5, size, checksum) = try await object.upload.seal(expected: ExpectedDigests())
                 var attributes = object.attributes
                 attributes.checksum = checksum
+                // How the bytes were written decides how they are read back.
+                attributes.encryption = object.upload.encryption
+                attributes.placement = object.upload.placement
+                attributes.restore = nil
                 infos.append(
                     ObjectInfo(
                         bucket: object.upload.bucket, key: object.key, size: size, etag: ETag.single(md5: md5), lastModified: now(),

@@ -10,7 +10,7 @@ struct Tarn: AsyncParsableCommand {
         abstract: "A self-hosted data lake: S3-compatible storage, streaming ingest, ETL and SQL in one binary.",
         version: TarnCoreModule.version,
         subcommands: [
-            ServerCommand.self, JobsCommand.self, StreamsCommand.self, FirehoseCommand.self, ParquetCommand.self, ConvertCommand.self,
+            ServerCommand.self, DemoCommand.self, ApplyCommand.self, ValidateCommand.self, MartsCommand.self, JobsCommand.self, StreamsCommand.self, FirehoseCommand.self, ParquetCommand.self, ConvertCommand.self,
             GenerateCommand.self, QueryCommand.self, PresignCommand.self, IAMCommand.self, LifecycleCommand.self, CostCommand.self, ReviewCommand.self,
             VersionCommand.self,
         ]

@@ -108,7 +108,7 @@ func errorCode(_ body: () throws -> Void) -> TarnError.Code? {
         let fixture = try await LakeFixture()
         defer { fixture.directory.remove() }
         let info = try await fixture.lake.store.put(bucket: "raw", key: "k", bytes: marked("abc", size: 100_000), encryption: .s3)
-        let path = (fixture.lake.store.blobs as! LocalBlobStore).root + "/" + info.segments[0].blob.rawValue.prefix(2) + "/" + info.segments[0].blob.rawValue
+        let path = (fixture.lake.store.tiers.standard as! LocalBlobStore).root + "/" + info.segments[0].blob.rawValue.prefix(2) + "/" + info.segments[0].blob.rawValue
         var bytes = try FileSystem.readFile(path)
         bytes[70_000] ^= 0x40
         try FileSystem.writeAtomically(bytes, to: path)

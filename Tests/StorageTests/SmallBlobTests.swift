@@ -9,7 +9,7 @@ import Testing
 /// table; larger ones spill to files. Either way the object store behaves the same.
 @Suite struct SmallBlobTests {
     func blobFiles(_ store: ObjectStore) -> Int {
-        guard let local = store.blobs as? LocalBlobStore else { return -1 }
+        guard let local = store.tiers.standard as? LocalBlobStore else { return -1 }
         return (0..<256).reduce(0) { count, index in
             count + ((try? FileSystem.listDirectory(local.root + "/" + Hex.encode([UInt8(index)])))?.count ?? 0)
         }

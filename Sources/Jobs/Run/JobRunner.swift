@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Logging
 import Storage
+import Synchronization
 import TarnCore
 
 /// Runs ETL jobs against a lake's object store and catalog: the API the CLI (embedded mode),
@@ -30,6 +31,9 @@ public final class JobRunner: Sendable {
     let clock: any WallClock
     let logger: Logger
     let locks = TableLocks()
+    /// Bumped by every `define` and `remove`, so a `TriggerService` re-reads definitions at once
+    /// instead of matching events against a stale list until its next refresh.
+    public let definitionGeneration = Atomic<Int>(0)
 
     /// Opens (creating if needed) the job state in `directory`.
     /// - Parameters:
@@ -62,13 +66,17 @@ public final class JobRunner: Sendable {
         }
         try await ensureCatalog(plan)
         try state.saveDefinition(definition, at: clock.now())
+        definitionGeneration.add(1, ordering: .releasing)
         return definition
     }
 
     /// Removes a job's definition; its history, bookmarks and the table's files stay.
     /// - Returns: whether it existed.
     @discardableResult
-    public func remove(job: String) throws -> Bool { try state.deleteDefinition(job) }
+    public func remove(job: String) throws -> Bool {
+        defer { definitionGeneration.add(1, ordering: .releasing) }
+        return try state.deleteDefinition(job)
+    }
 
     /// Every defined job, by name.
     public func definitions() throws -> [JobDefinition] { try state.definitions() }

@@ -24,6 +24,7 @@ public actor TriggerService {
     private var loops: [Task<Void, Never>] = []
     private var definitions: [JobDefinition] = []
     private var loadedAt = Date.distantPast
+    private var loadedGeneration = -1
     private var nextScheduled: [String: Date] = [:]
     private var scheduledRunning: Set<String> = []
     private let completions: AsyncStream<RunRecord>.Continuation
@@ -72,15 +73,19 @@ public actor TriggerService {
     /// Re-reads job definitions now (after `JobRunner.define`, to avoid waiting for the refresh).
     public func reload() {
         do {
+            let generation = runner.definitionGeneration.load(ordering: .acquiring)
             definitions = try runner.definitions()
             loadedAt = clock.now()
+            loadedGeneration = generation
         } catch {
             logger.error("jobs: cannot read job definitions: \(error)")
         }
     }
 
     private func refreshIfStale() {
-        if clock.now().timeIntervalSince(loadedAt) >= refreshInterval { reload() }
+        if clock.now().timeIntervalSince(loadedAt) >= refreshInterval || runner.definitionGeneration.load(ordering: .acquiring) != loadedGeneration {
+            reload()
+        }
     }
 
     // MARK: events

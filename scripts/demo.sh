@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: builds Tarn (release) and runs `tarn demo` on the embedded local-disk default
-# (./tarn-data). Installs missing system packages first. Extra arguments go to `tarn demo`.
+# (a fresh ./tarn-demo). Installs missing system packages first. Extra arguments go to `tarn demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

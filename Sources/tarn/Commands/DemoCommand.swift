@@ -65,9 +65,15 @@ struct DemoCommand: AsyncParsableCommand {
                 TarnAdminService(lake: lake),
             ])
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let serving = Task { try await server.run { boundPort, _ in portSink.yield(boundPort) } }
+        let serving = Task {
+            defer { portSink.finish() }
+            try await server.run { boundPort, _ in portSink.yield(boundPort) }
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let boundPort = await iterator.next() else { fail("the server did not start") }
+        guard let boundPort = await iterator.next() else {
+            if case .failure(let error) = await serving.result { fail("the server did not start on \(listen): \(error)") }
+            fail("the server did not start on \(listen)")
+        }
         let endpoint = "http://\(host):\(boundPort)"
         say("[demo] tarn \(TarnCoreModule.version) serving \(Self.absolute(data)) on \(endpoint)")
 

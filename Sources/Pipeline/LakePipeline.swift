@@ -4,6 +4,7 @@ import Jobs
 import Logging
 import Query
 import Storage
+import Synchronization
 import TarnCore
 
 /// The declared pipeline of a lake: applies a `lake.yaml` (buckets, databases, jobs, marts) and
@@ -16,6 +17,9 @@ public final class LakePipeline: Sendable {
     let query: QueryService
     let directory: String
     let logger: Logger
+    /// The parsed applied configuration (nil inside: none applied yet), so object events — the
+    /// mart service looks at every one — never re-read and re-validate the file.
+    private let cache = Mutex<PipelineConfig??>(nil)
 
     /// The applied configuration's file name inside the pipeline directory.
     public static let appliedFile = "lake.yaml"
@@ -33,9 +37,11 @@ public final class LakePipeline: Sendable {
 
     /// The configuration applied last, or nil before the first `apply`.
     public func applied() throws -> PipelineConfig? {
+        if let cached = cache.withLock({ $0 }) { return cached }
         let path = directory + "/" + Self.appliedFile
-        guard FileSystem.exists(path) else { return nil }
-        return try PipelineConfigParser.load(path: path)
+        let config = FileSystem.exists(path) ? try PipelineConfigParser.load(path: path) : nil
+        cache.withLock { $0 = .some(config) }
+        return config
     }
 
     /// What `apply` would change, without changing anything.
@@ -121,6 +127,7 @@ public final class LakePipeline: Sendable {
             try await dropMart(parts[1], environment: environment, zones: previous.zones)
         }
         try FileSystem.writeAtomically(Array(text.utf8), to: directory + "/" + Self.appliedFile)
+        cache.withLock { $0 = .some(config) }
         return changes
     }
 

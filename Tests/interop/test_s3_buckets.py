@@ -136,7 +136,7 @@ def test_bucket_tagging(s3, bucket):
 
 def test_unimplemented_subresource_is_not_implemented(s3, bucket):
     with s3_error("NotImplemented", 501):
-        s3.get_bucket_policy(Bucket=bucket)
+        s3.get_bucket_website(Bucket=bucket)
 
 
 def test_anonymous_request_is_denied(server, bucket):

@@ -10,7 +10,7 @@ enum S3ErrorMapping {
             "ServerSideEncryptionConfigurationNotFoundError", "NotFound", "ResourceNotFoundException", "NoSuchCORSConfiguration":
             .notFound
         case "BucketNotEmpty", "BucketAlreadyOwnedByYou", "BucketAlreadyExists", "OperationAborted", "ConditionalRequestConflict",
-            "Conflict":
+            "Conflict", "RestoreAlreadyInProgress":
             .conflict
         case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "RequestTimeTooSkewed", "InvalidObjectState",
             "AllAccessDisabled", "AccountProblem", "KMS.DisabledException", "KMS.KMSInvalidStateException":

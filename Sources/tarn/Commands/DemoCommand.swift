@@ -32,8 +32,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on, HOST:PORT.")
     var listen: String = "127.0.0.1:9000"
 
-    @Option(name: .long, help: "Data scale (1 ≈ 1.4 M sales rows per day across 200 stores).")
-    var scale: Double = 0.02
+    @Option(name: .long, help: "Data scale (1 ≈ 128,000 sales lines and 110,000 click events per day across 200 stores).")
+    var scale: Double = 0.1
 
     @Option(name: .long, help: "Days of data to generate.")
     var days: Int = 3

@@ -25,7 +25,12 @@ extension Reviewer {
     func encryptionNotAsDeclared(_ snapshot: ReviewSnapshot) -> [Finding] {
         snapshot.buckets.compactMap { bucket in
             guard let security = bucket.security, let declared = security.declaredKMSKey else { return nil }
-            let actual = security.defaultEncryption == "aws:kms" ? "SSE-KMS with \(security.kmsKeyARN ?? "the AWS managed key alias/aws/s3")" : security.defaultEncryption == "AES256" ? "SSE-S3 (AES256)" : "none"
+            let actual: String
+            switch security.defaultEncryption {
+            case "aws:kms": actual = "SSE-KMS with \(security.kmsKeyARN ?? "the AWS managed key alias/aws/s3")"
+            case "AES256": actual = "SSE-S3 (AES256)"
+            default: actual = "none"
+            }
             let evidence: String
             if let wanted = security.declaredKMSKeyARN {
                 guard security.defaultEncryption != "aws:kms" || security.kmsKeyARN != wanted else { return nil }

@@ -115,7 +115,7 @@ extension PipelineConfigParser {
             return nil
         }
         // What PutBucketLifecycleConfiguration would refuse, at the line of the zone it is about.
-        for zone in lifecycle.zones {
+        for zone in lifecycle.zones where !zone.transitions.isEmpty || zone.expireDays != nil {
             do {
                 try LifecycleConfig(zones: [zone]).configuration(zones: zones).validate()
             } catch let error as TarnError {

@@ -32,7 +32,8 @@ struct ValidateCommand: ParsableCommand {
         let columns = config.tables.reduce(0) { $0 + $1.columns.count }
         say(
             "\(file) is valid: \(config.environments.count) environment(s) (\(config.environments.map(\.name).joined(separator: ", "))), "
-                + "\(config.tables.count) table(s) with \(columns) columns, \(config.marts.count) mart(s)")
+                + "\(config.tables.count) table(s) with \(columns) columns, \(config.marts.count) mart(s), \(config.roles.count) role(s)"
+                + (config.lifecycle.map { ", lifecycle rules for \($0.zones.count) zone(s)" } ?? ""))
     }
 }
 

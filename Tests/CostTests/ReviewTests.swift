@@ -93,6 +93,16 @@ import Testing
         #expect(!report.checksUnavailable.isEmpty)
     }
 
+    @Test func smallFilesInSourceZonesAreNotFlagged() {
+        var index = DatasetIndex()
+        for hour in 0..<24 {
+            index.add(bucket: "retail-dev-data", key: "raw/clickstream/2024-03-01/events-\(hour).jsonl", size: 30_000)
+            index.add(bucket: "retail-dev-data", key: "cleansed/clicks/day=1/part-\(hour).parquet", size: 30_000)
+        }
+        let findings = Reviewer().review(ReviewSnapshot(asOf: now, buckets: [], datasets: index.sorted)).findings
+        #expect(findings.map { "\($0.check) \($0.resource)" } == ["performance.small-files s3://retail-dev-data/cleansed/clicks/"])
+    }
+
     @Test func unencryptedLakeIsAHighFinding() async throws {
         let directory = try TemporaryDirectory(prefix: "tarn-review-plain")
         defer { directory.remove() }

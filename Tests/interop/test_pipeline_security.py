@@ -27,7 +27,8 @@ DEV, PROD = "retail-dev-data", "retail-prod-data"
 def demo(tmp_path_factory):
     data = str(tmp_path_factory.mktemp("secdemo") / "lake")
     result = subprocess.run(
-        [tarn_binary(), "demo", "--data", data, "--listen", "127.0.0.1:0", "--scale", "0.005", "--days", "2", "--no-serve"],
+        # The demo's default scale and days: the lake a user gets from `tarn demo`.
+        [tarn_binary(), "demo", "--data", data, "--listen", "127.0.0.1:0", "--no-serve"],
         capture_output=True, text=True, env=ENV, timeout=900)
     assert result.returncode == 0, f"tarn demo failed:\n{result.stdout}\n{result.stderr}"
     return data, result.stdout

@@ -90,10 +90,13 @@ public struct Reviewer: Sendable {
 
     // MARK: performance
 
-    /// Many files far below the target size: every query opens and reads each one.
+    /// Many files far below the target size: every query opens and reads each one. Source zones
+    /// (raw, landing, staging) are left out: their files come in the producer's delivery size and
+    /// are read once by the ETL job, whose output is what queries scan.
     func smallFiles(_ snapshot: ReviewSnapshot) -> [Finding] {
         snapshot.datasets.compactMap { layout in
-            guard layout.files >= thresholds.smallFileMinimumFiles, layout.bytes / Int64(layout.files) < thresholds.smallFileBytes,
+            guard !thresholds.sourceZones.contains(LakeZone.of(bucket: layout.bucket, key: layout.location)),
+                layout.files >= thresholds.smallFileMinimumFiles, layout.bytes / Int64(layout.files) < thresholds.smallFileBytes,
                 layout.files > 2 * layout.partitions
             else { return nil }
             // Compaction can merge files only within a partition.

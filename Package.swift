@@ -115,7 +115,7 @@ var targets: [Target] = [
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
     .testTarget(name: "KeysTests", dependencies: ["Keys", "TarnCore", "TarnTesting"], swiftSettings: strict),
-    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "Pipeline", "Cost", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
     .testTarget(
         name: "JobsTests",
@@ -173,6 +173,9 @@ if !libraryOnly {
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // `tarn demo` uploads over HTTPS trusting the demo's own self-signed certificate.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.86.0"),
     ]
     targets += [
         // Layer 7: the HTTP server.
@@ -198,6 +201,9 @@ if !libraryOnly {
                 "Ingest", "Jobs", "Lake", "Server", "Query", "SQLParser", "Cost", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
         // Unit tests of the server's pure pieces (XML, addressing, dates, error mapping).

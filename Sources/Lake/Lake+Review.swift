@@ -1,7 +1,10 @@
+import Access
 import Conversion
 import Cost
 import Foundation
+import Keys
 import Parquet
+import Pipeline
 import Storage
 import TarnCore
 
@@ -16,14 +19,18 @@ extension Lake {
         let now = asOf ?? store.clock.now()
         var buckets: [BucketFacts] = []
         var datasets = DatasetIndex()
+        let applied = try? pipeline.applied()
         for bucket in try store.buckets() {
             var facts = BucketFacts(name: bucket.name, lifecycle: try store.lifecycleConfiguration(bucket: bucket.name))
+            var security = try securityFacts(bucket: bucket.name, declared: applied?.environments.first { $0.bucket == bucket.name })
             var after: String? = nil
             while true {
                 let page = try store.list(bucket: bucket.name, after: after, maxKeys: 1000)
                 for object in page.objects {
                     facts.add(object, asOf: now, agedDays: thresholds.agedDays)
                     datasets.add(bucket: bucket.name, key: object.key, size: object.size)
+                    security.objects += 1
+                    if object.attributes.encryption == nil { security.unencryptedObjects += 1 }
                 }
                 guard page.isTruncated, let next = page.nextMarker else { break }
                 after = next
@@ -32,6 +39,7 @@ extension Lake {
                 let bytes = try store.index.parts(uploadID: upload.uploadID).reduce(0) { $0 + $1.size }
                 facts.add(StaleUpload(key: upload.key, uploadID: upload.uploadID, initiated: upload.initiated, bytes: bytes))
             }
+            facts.security = security
             buckets.append(facts)
         }
         for layout in datasets.sorted {
@@ -42,7 +50,48 @@ extension Lake {
             }
         }
         let reviewer = Reviewer(prices: configuration.prices, thresholds: thresholds)
-        return reviewer.review(ReviewSnapshot(asOf: now, buckets: buckets, datasets: datasets.sorted))
+        return reviewer.review(ReviewSnapshot(asOf: now, buckets: buckets, datasets: datasets.sorted, keys: try customerKeyFacts(buckets: buckets)))
+    }
+
+    /// A bucket's encryption, TLS-only and Block Public Access facts. Whether plain HTTP is
+    /// denied is asked of the policy engine (root user, GetObject and PutObject, with
+    /// `aws:SecureTransport` false), so any policy that denies it counts, however written.
+    func securityFacts(bucket: String, declared: EnvironmentConfig?) throws -> BucketSecurityFacts {
+        let rule = try store.bucketEncryption(bucket)
+        let fallback = store.keyring?.defaultEncryption ?? ServerSideEncryption.none
+        let algorithm = rule?.algorithm ?? fallback.headerValue ?? "none"
+        var kmsKeyARN: String?
+        if algorithm == "aws:kms" { kmsKeyARN = try? kms.resolve(rule?.kmsKeyID ?? "alias/aws/s3").arn }
+        let bucketSecurity = try bucketSecurity(bucket)
+        let insecure = ConditionContext(["aws:SecureTransport": ["false"]])
+        let root = Principal.root(accountID: Self.accountID)
+        let plainHTTPDenied = ["s3:GetObject", "s3:PutObject"].allSatisfy {
+            authorizeS3(principal: root, action: $0, bucket: bucket, key: "review-probe", context: insecure).effect == .explicitDeny
+        }
+        let block = bucketSecurity.publicAccessBlock
+        let policyIsPublic = bucketSecurity.policy.flatMap { try? authorizer.cache.document($0, kind: .resource) }?.isPublic ?? false
+        let declaredKey = declared?.security.encryption?.kmsKey
+        return BucketSecurityFacts(
+            defaultEncryption: algorithm, encryptionConfigured: rule != nil, kmsKeyARN: kmsKeyARN, declaredKMSKey: declaredKey,
+            declaredKMSKeyARN: declaredKey.flatMap { try? kms.resolve($0).arn }, plainHTTPDenied: plainHTTPDenied,
+            publicAccessBlock: [
+                "BlockPublicAcls": block.blockPublicAcls, "IgnorePublicAcls": block.ignorePublicAcls, "BlockPublicPolicy": block.blockPublicPolicy,
+                "RestrictPublicBuckets": block.restrictPublicBuckets,
+            ],
+            policyIsPublic: policyIsPublic)
+    }
+
+    /// Customer managed keys (those without an `alias/aws/` alias) with their rotation state and
+    /// the buckets that use them.
+    func customerKeyFacts(buckets: [BucketFacts]) throws -> [KeyFacts] {
+        let caller = rootKeyCaller
+        let aliases = try kms.listAliases(caller: caller)
+        return try kms.listKeys(caller: caller).compactMap { key in
+            let names = aliases.filter { $0.targetKeyID == key.keyID }.map(\.name)
+            guard !names.contains(where: { $0.hasPrefix("alias/aws/") }) else { return nil }
+            let usedBy = buckets.filter { $0.security?.kmsKeyARN == key.arn }.map(\.name)
+            return KeyFacts(arn: key.arn, aliases: names, state: key.state.rawValue, rotationEnabled: key.rotationEnabled, usedBy: usedBy)
+        }
     }
 
     /// Converts (up to `parquetSampleBytes` of) a CSV/JSON object to Parquet in memory and

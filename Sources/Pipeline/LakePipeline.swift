@@ -71,7 +71,7 @@ public final class LakePipeline: Sendable {
             }
         }
         for environment in config.environments {
-            let before = previous?.environment(environment.name).flatMap { $0 == environment ? previous : nil }
+            let before = previous?.environment(environment.name).flatMap { $0.sameLocation(environment) ? previous : nil }
             for mart in config.marts {
                 let name = environment.database + "." + mart.name
                 guard let old = before?.marts.first(where: { $0.name == mart.name }) else {
@@ -89,7 +89,7 @@ public final class LakePipeline: Sendable {
         if let previous {
             for environment in previous.environments {
                 for mart in previous.marts {
-                    let kept = config.environment(environment.name) == environment && config.marts.contains { $0.name == mart.name }
+                    let kept = config.environment(environment.name)?.sameLocation(environment) == true && config.marts.contains { $0.name == mart.name }
                     if !kept { changes.append(PipelineChange(.delete, "mart", environment.database + "." + mart.name)) }
                 }
             }

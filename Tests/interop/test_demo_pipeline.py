@@ -1,24 +1,31 @@
 """`tarn demo` end to end, checked from outside with real clients.
 
 The demo (small scale, `--no-serve`) applies the retail lake.yaml, generates data, uploads it
-through the S3 API, and lets the triggers run the jobs and marts. Then, on the same data
+through the S3 API (over HTTPS: the example's buckets are TLS-only), and lets the triggers run the jobs and marts. Then, on the same data
 directory: every raw row is accounted for (cleansed + quarantined + duplicates), partitions are
 registered, every mart equals its SQL run directly on the cleansed tables, a re-run adds
 nothing, and the cleansed Parquet is readable by pyarrow and DuckDB. (A job killed mid-run and
 restarted: test_jobs_crash.py, at every step of the commit protocol.)
 """
+import contextlib
 import csv
 import io
 import json
 import os
+import socket
 import subprocess
+import time
+
+import boto3
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ACCESS_KEY, ROOT, SECRET_KEY, TarnProcess, make_s3_client, tarn_binary
+from botocore.config import Config
+
+from conftest import ACCESS_KEY, REGION, ROOT, SECRET_KEY, TarnProcess, free_port, tarn_binary
 
 BUCKET = "retail-dev-data"
 DATABASE = "retail_dev"
@@ -47,6 +54,30 @@ def demo(tmp_path_factory):
     return data, result.stdout
 
 
+@contextlib.contextmanager
+def https_s3(data):
+    """A server on the demo's data directory and a boto3 client over its HTTPS listener: the
+    retail buckets are TLS-only, so plain HTTP is denied even for the root user."""
+    tls_port = free_port()
+    server = TarnProcess(data, extra_args=["--tls-listen", f"127.0.0.1:{tls_port}"]).start()
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", tls_port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield boto3.client(
+            "s3", endpoint_url=f"https://127.0.0.1:{tls_port}", region_name=REGION, aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY, verify=os.path.join(data, "tls", "cert.pem"),
+            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+    finally:
+        server.stop()
+
+
 def history(data, table):
     return json.loads(tarn(data, "jobs", "history", f"dev.{table}", "--format", "json"))
 
@@ -60,6 +91,7 @@ def totals(data, table):
 def test_demo_reports_its_pipeline(demo):
     _, out = demo
     assert "[demo] uploaded" in out and "[demo] pipeline finished in" in out
+    assert "https://127.0.0.1:" in out and "--ca-bundle " in out
     assert "Zones of s3://retail-dev-data/" in out
     for table in TABLES:
         line = next(l for l in out.splitlines() if l.startswith(f"dev.{table} "))
@@ -84,9 +116,7 @@ def raw_rows(s3, table):
 
 def test_every_raw_row_is_accounted_for(demo):
     data, _ = demo
-    server = TarnProcess(data).start()
-    try:
-        s3 = make_s3_client(server.endpoint)
+    with https_s3(data) as s3:
         raw = {table: raw_rows(s3, table) for table in TABLES}
         quarantined_lines = 0
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="quarantine/"):
@@ -95,8 +125,6 @@ def test_every_raw_row_is_accounted_for(demo):
                 records = [json.loads(line) for line in body.splitlines() if line.strip()]
                 assert all(r.get("reason") and r.get("line") for r in records), records[:3]
                 quarantined_lines += len(records)
-    finally:
-        server.stop()
     all_quarantined = 0
     for table in TABLES:
         t = totals(data, table)
@@ -139,13 +167,9 @@ def test_a_rerun_adds_nothing(demo):
     data, _ = demo
 
     def cleansed():
-        server = TarnProcess(data).start()
-        try:
-            s3 = make_s3_client(server.endpoint)
+        with https_s3(data) as s3:
             return {o["Key"]: o["ETag"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="cleansed/")
                     for o in page.get("Contents", [])}
-        finally:
-            server.stop()
 
     before = cleansed()
     for table in TABLES:
@@ -156,9 +180,7 @@ def test_a_rerun_adds_nothing(demo):
 
 def test_cleansed_and_marts_are_standard_parquet(demo, tmp_path):
     data, _ = demo
-    server = TarnProcess(data).start()
-    try:
-        s3 = make_s3_client(server.endpoint)
+    with https_s3(data) as s3:
         for prefix in ("cleansed/sales/", "analytics/daily_sales_by_store/"):
             keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["Contents"] if o["Key"].endswith(".parquet")]
             assert keys, prefix
@@ -167,8 +189,6 @@ def test_cleansed_and_marts_are_standard_parquet(demo, tmp_path):
             table = pq.read_table(path)
             assert table.num_rows > 0
             assert duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall() == [(table.num_rows,)]
-    finally:
-        server.stop()
 
 
 def test_apply_is_idempotent_and_validate_reports_lines(demo, tmp_path):

@@ -10,12 +10,15 @@ public struct ReviewSnapshot: Sendable {
     public var buckets: [BucketFacts]
     /// Data set layouts across all buckets.
     public var datasets: [DatasetLayout]
+    /// Customer managed KMS keys (AWS managed keys rotate on their own).
+    public var keys: [KeyFacts]
 
     /// Creates a snapshot.
-    public init(asOf: Date, buckets: [BucketFacts], datasets: [DatasetLayout]) {
+    public init(asOf: Date, buckets: [BucketFacts], datasets: [DatasetLayout], keys: [KeyFacts] = []) {
         self.asOf = asOf
         self.buckets = buckets
         self.datasets = datasets
+        self.keys = keys
     }
 }
 
@@ -50,6 +53,9 @@ public struct BucketFacts: Sendable {
     public var uncoveredAged = AgedBytes()
     /// Incomplete multipart uploads no rule will abort.
     public var unmanagedUploads: [StaleUpload] = []
+    /// Encryption, TLS-only policy, Block Public Access; nil when not gathered (the security
+    /// checks then skip the bucket).
+    public var security: BucketSecurityFacts?
 
     /// Creates facts for a bucket.
     public init(name: String, lifecycle: LifecycleConfiguration?) {

@@ -21,11 +21,8 @@ public struct Reviewer: Sendable {
 
     /// Checks whose subject is not built yet, with the reason.
     public static let unavailable: [String: String] = [
-        "security.unencrypted-bucket": "needs server-side encryption (security work, not in this build)",
-        "security.tls-only-policy": "needs bucket policies (security work, not in this build)",
-        "security.block-public-access": "needs Block Public Access (security work, not in this build)",
-        "security.root-used-by-services": "needs IAM identities and an access log (security work, not in this build)",
-        "security.key-rotation": "needs KMS keys (security work, not in this build)",
+        "security.root-used-by-services":
+            "needs a request log saying which credentials S3 and streaming requests used; Tarn keeps none (the KMS audit log names principals, but Tarn's own in-process workers act as the root user by design, so root there proves nothing)",
         "performance.text-format-queried-often": "query frequency needs the query history (query work, not in this build); curated text data sets are checked without it",
     ]
 
@@ -38,6 +35,11 @@ public struct Reviewer: Sendable {
             ("performance.tiny-partitions", tinyPartitions),
             ("performance.unpartitioned", unpartitioned),
             ("performance.text-format", textFormat),
+            ("security.unencrypted-bucket", unencryptedBuckets),
+            ("security.encryption-not-as-declared", encryptionNotAsDeclared),
+            ("security.tls-only-policy", tlsOnlyPolicy),
+            ("security.block-public-access", blockPublicAccess),
+            ("security.key-rotation", keyRotation),
         ]
         var findings: [Finding] = []
         for (_, check) in checks { findings += check(snapshot) }
@@ -88,10 +90,13 @@ public struct Reviewer: Sendable {
 
     // MARK: performance
 
-    /// Many files far below the target size: every query opens and reads each one.
+    /// Many files far below the target size: every query opens and reads each one. Source zones
+    /// (raw, landing, staging) are left out: their files come in the producer's delivery size and
+    /// are read once by the ETL job, whose output is what queries scan.
     func smallFiles(_ snapshot: ReviewSnapshot) -> [Finding] {
         snapshot.datasets.compactMap { layout in
-            guard layout.files >= thresholds.smallFileMinimumFiles, layout.bytes / Int64(layout.files) < thresholds.smallFileBytes,
+            guard !thresholds.sourceZones.contains(LakeZone.of(bucket: layout.bucket, key: layout.location)),
+                layout.files >= thresholds.smallFileMinimumFiles, layout.bytes / Int64(layout.files) < thresholds.smallFileBytes,
                 layout.files > 2 * layout.partitions
             else { return nil }
             // Compaction can merge files only within a partition.

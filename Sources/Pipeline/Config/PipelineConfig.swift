@@ -16,14 +16,26 @@ public struct PipelineConfig: Sendable, Equatable {
     public var tables: [TableConfig]
     /// Marts, in file order.
     public var marts: [MartConfig]
+    /// Roles created in every environment (`<env>-<role>`), in file order.
+    public var roles: [RoleConfig]
+    /// Lifecycle rules of every environment's bucket, or nil to leave the buckets' own alone.
+    public var lifecycle: LifecycleConfig?
 
     /// Creates a configuration.
-    public init(environments: [EnvironmentConfig], zones: ZoneConfig = ZoneConfig(), tables: [TableConfig], marts: [MartConfig] = []) {
+    public init(
+        environments: [EnvironmentConfig], zones: ZoneConfig = ZoneConfig(), tables: [TableConfig], marts: [MartConfig] = [],
+        roles: [RoleConfig] = [], lifecycle: LifecycleConfig? = nil
+    ) {
         self.environments = environments
         self.zones = zones
         self.tables = tables
         self.marts = marts
+        self.roles = roles
+        self.lifecycle = lifecycle
     }
+
+    /// The IAM role name of `role` in `environment`: `dev-etl`.
+    public static func roleName(role: String, environment: String) -> String { "\(environment)-\(role)" }
 
     /// The environment called `name`.
     public func environment(_ name: String) -> EnvironmentConfig? { environments.first { $0.name == name } }
@@ -48,7 +60,7 @@ public struct PipelineConfig: Sendable, Equatable {
     }
 }
 
-/// One environment: its bucket and its catalog database.
+/// One environment: its bucket, its catalog database and the bucket's security settings.
 public struct EnvironmentConfig: Sendable, Equatable {
     /// `dev`, `prod`, …
     public var name: String
@@ -56,13 +68,20 @@ public struct EnvironmentConfig: Sendable, Equatable {
     public var bucket: String
     /// The catalog database of its tables and marts.
     public var database: String
+    /// Encryption, TLS-only, Block Public Access.
+    public var security: EnvironmentSecurity
 
     /// Creates an environment.
-    public init(name: String, bucket: String, database: String) {
+    public init(name: String, bucket: String, database: String, security: EnvironmentSecurity = EnvironmentSecurity()) {
         self.name = name
         self.bucket = bucket
         self.database = database
+        self.security = security
     }
+
+    /// Whether both name the same bucket and database (what jobs and marts depend on; security
+    /// settings change the bucket, not where the data lives).
+    public func sameLocation(_ other: EnvironmentConfig) -> Bool { name == other.name && bucket == other.bucket && database == other.database }
 }
 
 /// Zone prefixes inside an environment's bucket, as the AWS retail design lays them out.

@@ -45,7 +45,8 @@ public enum PipelineConfigParser {
         }
     }
 
-    static let topKeys: Set<String> = ["version", "environments", "zones", "tables", "marts"]
+    static let topKeys: Set<String> = ["version", "environments", "zones", "tables", "marts", "roles", "lifecycle"]
+    static let environmentKeys: Set<String> = ["bucket", "database", "encryption", "tlsOnly", "blockPublicAccess"]
     static let tableKeys: Set<String> = [
         "description", "format", "compression", "csv", "source", "columns", "partitionKeys", "dedupe", "triggers", "output",
     ]
@@ -60,7 +61,7 @@ public enum PipelineConfigParser {
         if top["environments"] == nil { r.fail(root, "environments", "at least one environment is required") }
         for entry in r.mapping(top["environments"], "environments") {
             let path = "environments." + entry.key
-            r.checkKeys(entry.value, path, allowed: ["bucket", "database"])
+            r.checkKeys(entry.value, path, allowed: environmentKeys)
             let fields = Dictionary(r.mapping(entry.value, path).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             if !entry.key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) || entry.key.isEmpty {
                 r.fail(entry.keyNode, path, "environment names are letters, digits, '-' and '_'")
@@ -71,7 +72,7 @@ public enum PipelineConfigParser {
             }
             do { try BucketName.validate(bucket) } catch { r.fail(fields["bucket"], path + ".bucket", "'\(bucket)' is not a valid bucket name: \(error)") }
             if !isIdentifier(database) { r.fail(fields["database"], path + ".database", "'\(database)' is not a valid database name (lower-case letters, digits, '_')") }
-            environments.append(EnvironmentConfig(name: entry.key, bucket: bucket, database: database))
+            environments.append(EnvironmentConfig(name: entry.key, bucket: bucket, database: database, security: readSecurity(fields, path, r)))
         }
         for (index, environment) in environments.enumerated() {
             if environments[..<index].contains(where: { $0.bucket == environment.bucket }) {
@@ -118,8 +119,14 @@ public enum PipelineConfigParser {
         for entry in r.mapping(top["marts"], "marts") {
             if let mart = readMart(entry.key, entry.keyNode, entry.value, r) { marts.append(mart) }
         }
-        let config = PipelineConfig(environments: environments, zones: zones, tables: tables, marts: marts)
+        var roles: [RoleConfig] = []
+        for entry in r.mapping(top["roles"], "roles") {
+            if let role = readRole(entry.key, entry.keyNode, entry.value, zones: zones, r) { roles.append(role) }
+        }
+        let lifecycle = top["lifecycle"].flatMap { readLifecycle($0, zones: zones, r) }
+        let config = PipelineConfig(environments: environments, zones: zones, tables: tables, marts: marts, roles: roles, lifecycle: lifecycle)
         check(config, r)
+        checkSecurity(config, r)
         return config
     }
 

@@ -62,6 +62,15 @@ final class YAMLReader {
         return value
     }
 
+    func int(_ node: Node?, _ path: String) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int else {
+            fail(node, path, "expected a whole number")
+            return nil
+        }
+        return value
+    }
+
     func strings(_ node: Node?, _ path: String) -> [String]? {
         guard let node else { return nil }
         guard case .sequence(let sequence) = node else {

@@ -19,13 +19,23 @@ public enum RetailLakeExample {
 # exactly those of the shared generator (bench/gen_retail.py) and of `tarn generate retail`.
 version: 1
 
+# Security per environment (docs/SECURITY.md, "lake.yaml"): SSE-KMS with the environment's own
+# customer managed key (created with rotation on), a key policy that lets only the account's
+# root user (Tarn's own workers) and the environment's roles use the key, a bucket policy that
+# denies every request not made over TLS, and Block Public Access on.
 environments:
   dev:
     bucket: retail-dev-data
     database: retail_dev
+    encryption: { kmsKey: alias/retail-dev, bucketKey: true, keyPolicy: environment }
+    tlsOnly: true
+    blockPublicAccess: true
   prod:
     bucket: retail-prod-data
     database: retail_prod
+    encryption: { kmsKey: alias/retail-prod, bucketKey: true, keyPolicy: environment }
+    tlsOnly: true
+    blockPublicAccess: true
 
 zones:
   raw: raw/
@@ -33,6 +43,33 @@ zones:
   analytics: analytics/
   quarantine: quarantine/
   manifests: manifests/
+
+# Least-privilege roles, created in every environment as <env>-<role> (dev-etl, prod-etl, …),
+# each scoped to its environment's bucket prefixes and key.
+roles:
+  etl:
+    description: "ETL jobs: read the raw zone, write cleansed data, rejected rows and run manifests"
+    read: [raw]
+    write: [cleansed, quarantine, manifests]
+    delete: [cleansed]
+  ingest:
+    description: "Store exports and delivery streams: put files in the raw zone, nothing else"
+    write: [raw]
+  analyst:
+    description: "Analysts and BI: read cleansed tables and marts"
+    read: [cleansed, analytics]
+
+# Lifecycle rules of every environment's bucket (they replace the bucket's lifecycle configuration).
+lifecycle:
+  abortIncompleteMultipartUploadDays: 7
+  zones:
+    raw:
+      transitions: [{ days: 180, storageClass: STANDARD_IA }, { days: 730, storageClass: GLACIER }]
+      expireDays: 1825
+    quarantine:
+      expireDays: 90
+    manifests:
+      transitions: [{ days: 90, storageClass: STANDARD_IA }]
 
 tables:
   sales:

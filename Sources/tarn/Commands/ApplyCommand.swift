@@ -32,7 +32,8 @@ struct ValidateCommand: ParsableCommand {
         let columns = config.tables.reduce(0) { $0 + $1.columns.count }
         say(
             "\(file) is valid: \(config.environments.count) environment(s) (\(config.environments.map(\.name).joined(separator: ", "))), "
-                + "\(config.tables.count) table(s) with \(columns) columns, \(config.marts.count) mart(s)")
+                + "\(config.tables.count) table(s) with \(columns) columns, \(config.marts.count) mart(s), \(config.roles.count) role(s)"
+                + (config.lifecycle.map { ", lifecycle rules for \($0.zones.count) zone(s)" } ?? ""))
     }
 }
 
@@ -40,7 +41,7 @@ struct ValidateCommand: ParsableCommand {
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Create or update buckets, databases, jobs and marts to match a lake.yaml; prints what changed.",
+        abstract: "Create or update buckets, databases, jobs, marts, KMS keys, roles and bucket security to match a lake.yaml; prints what changed.",
         discussion: """
             Idempotent: applying the same file again changes nothing. A table or mart removed from the \
             file loses its job or mart table (cleansed data stays). Embedded mode: run it while no \
@@ -59,7 +60,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, text) = loadPipelineConfig(file)
         let lake = try await reportingErrors { try Lake(path: data) }
-        let changes = try await reportingErrors { dryRun ? try lake.pipeline.plan(config) : try await lake.pipeline.apply(config, text: text) }
+        let changes = try await reportingErrors { try await lake.applyPipeline(config, text: text, dryRun: dryRun) }
         for change in changes { say("  \(change)") }
         say((dryRun && !changes.isEmpty ? "Plan: " : changes.isEmpty ? "" : "Applied: ") + changes.summary)
     }

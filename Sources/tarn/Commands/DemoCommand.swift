@@ -20,8 +20,10 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the retail pipeline end to end on a fresh data directory, then keep serving it.",
         discussion: """
             Creates --data (a directory a previous demo made is replaced; any other existing directory is refused), \
-            starts the server, applies examples/retail/lake.yaml (built in), generates --days days of retail data at \
-            --scale, uploads it to s3://retail-dev-data/raw/ with signed S3 PUTs, waits for the triggered jobs and mart \
+            starts the server (HTTP on --listen, HTTPS on --tls-listen with a self-signed certificate in DATA/tls/), \
+            applies examples/retail/lake.yaml (built in: KMS keys, TLS-only buckets, roles, lifecycle, jobs, marts), \
+            generates --days days of retail data at --scale, uploads it to s3://retail-dev-data/raw/ with signed S3 PUTs \
+            over HTTPS (the buckets deny plain HTTP), waits for the triggered jobs and mart \
             refreshes, prints the zones, the job manifests and answers to a few business questions, and keeps serving \
             (Ctrl-C stops) unless --no-serve.
             """)
@@ -31,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Address to listen on, HOST:PORT.")
     var listen: String = "127.0.0.1:9000"
+
+    @Option(name: .long, help: "Address of the HTTPS listener, HOST:PORT (default: the --listen host, port 9443, or 0 when --listen's port is 0).")
+    var tlsListen: String?
 
     @Option(name: .long, help: "Data scale (1 ≈ 128,000 sales lines and 110,000 click events per day across 200 stores).")
     var scale: Double = 0.1
@@ -57,30 +62,40 @@ struct DemoCommand: AsyncParsableCommand {
         TarnLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .warning)
         try prepareDirectory()
         let (host, port) = try TarnServer.Configuration.parseListen(listen)
+        let (tlsHost, tlsPort) = try TarnServer.Configuration.parseListen(tlsListen ?? "\(host):\(port == 0 ? 0 : 9443)")
         let lake = try await reportingErrors { try Lake(path: data) }
+        let certificate = try await reportingErrors {
+            try ServerCertificate.selfSigned(directory: lake.directory.path + "/tls", hosts: [tlsHost])
+        }
         let server = TarnServer(
-            lake: lake, configuration: .init(host: host, port: port),
+            lake: lake, configuration: .init(host: host, port: port, tlsHost: tlsHost, tlsPort: tlsPort, certificate: certificate),
             services: [
                 KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), KMSService(lake: lake),
                 TarnAdminService(lake: lake),
             ])
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let (ports, portSink) = AsyncStream.makeStream(of: (port: Int, secure: Bool).self)
         let serving = Task {
             defer { portSink.finish() }
-            try await server.run { boundPort, _ in portSink.yield(boundPort) }
+            try await server.run { boundPort, secure in portSink.yield((boundPort, secure)) }
         }
         var iterator = ports.makeAsyncIterator()
-        guard let boundPort = await iterator.next() else {
-            if case .failure(let error) = await serving.result { fail("the server did not start on \(listen): \(error)") }
-            fail("the server did not start on \(listen)")
+        var boundPorts: [Bool: Int] = [:]
+        while boundPorts.count < 2 {
+            guard let bound = await iterator.next() else {
+                if case .failure(let error) = await serving.result { fail("the server did not start on \(listen) and \(tlsHost):\(tlsPort): \(error)") }
+                fail("the server did not start on \(listen) and \(tlsHost):\(tlsPort)")
+            }
+            boundPorts[bound.secure] = bound.port
         }
-        let endpoint = "http://\(host):\(boundPort)"
-        say("[demo] tarn \(TarnCoreModule.version) serving \(Self.absolute(data)) on \(endpoint)")
+        let endpoint = "https://\(tlsHost):\(boundPorts[true]!)"
+        let caBundle = certificate.certificatePath
+        say("[demo] tarn \(TarnCoreModule.version) serving \(Self.absolute(data)) on \(endpoint) (certificate \(caBundle)) and http://\(host):\(boundPorts[false]!)")
 
         // 1. The retail lake.
         let config = try PipelineConfigParser.parse(RetailLakeExample.yaml, source: RetailLakeExample.path)
-        let changes = try await reportingErrors { try await lake.pipeline.apply(config, text: RetailLakeExample.yaml) }
+        let changes = try await reportingErrors { try await lake.applyPipeline(config, text: RetailLakeExample.yaml) }
         say("[demo] applied \(RetailLakeExample.path): \(changes.summary)")
+        for change in changes where ["key", "role", "bucket"].contains(change.kind) { say("[demo]   \(change)") }
         guard let environment = config.environment("dev") else { fail("the retail example has no dev environment") }
 
         // 2. Raw data.
@@ -96,11 +111,20 @@ struct DemoCommand: AsyncParsableCommand {
         say("[demo] generated \(manifest.files.count) files, \(Self.bytes(manifest.bytes)): \(manifest.salesRows) sales rows (\(manifest.salesDuplicateRows) re-sent, \(manifest.salesDirtyRowsTotal) dirty), \(manifest.clickstreamRows) click events, \(manifest.inventoryRows) inventory rows, \(manifest.products) products, \(manifest.stores) stores")
 
         // 3. Upload through the S3 API, as a store's nightly export would.
-        let uploader = DemoS3Uploader(
-            endpoint: URL(string: endpoint)!,
-            credentials: SigningCredentials(accessKeyID: lake.rootCredentials.accessKeyID, secretAccessKey: lake.rootCredentials.secretAccessKey),
-            region: lake.region)
-        let expected = try await upload(manifest.files, from: generated, to: environment, zones: config.zones, with: uploader)
+        let uploader = try await reportingErrors {
+            try DemoS3Uploader(
+                endpoint: URL(string: endpoint)!, certificatePEM: certificate.certificatePEM,
+                credentials: SigningCredentials(accessKeyID: lake.rootCredentials.accessKeyID, secretAccessKey: lake.rootCredentials.secretAccessKey),
+                region: lake.region)
+        }
+        let expected: [String: Int]
+        do {
+            expected = try await upload(manifest.files, from: generated, to: environment, zones: config.zones, with: uploader)
+        } catch {
+            try? await uploader.shutdown()
+            fail("uploading the raw files failed: \(error)")
+        }
+        try? await uploader.shutdown()
         try? FileManager.default.removeItem(atPath: generated)
 
         // 4. Wait for the triggered jobs, then the marts.
@@ -111,7 +135,7 @@ struct DemoCommand: AsyncParsableCommand {
         // 5. What happened.
         try report(lake, config: config, environment: environment)
         try await answers(lake, environment: environment)
-        instructions(lake, endpoint: endpoint, environment: environment)
+        instructions(lake, endpoint: endpoint, caBundle: caBundle, environment: environment)
         if noServe {
             serving.cancel()
             _ = await serving.result
@@ -288,17 +312,18 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    func instructions(_ lake: Lake, endpoint: String, environment: EnvironmentConfig) {
+    func instructions(_ lake: Lake, endpoint: String, caBundle: String, environment: EnvironmentConfig) {
         say(
             """
 
-            Try it (the server is \(noServe ? "stopped now" : "running")):
+            Try it (the server is \(noServe ? "stopped now" : "running"); the buckets are TLS-only, so S3 clients use HTTPS and trust the demo's certificate):
               export AWS_ACCESS_KEY_ID=\(lake.rootCredentials.accessKeyID)
               export AWS_SECRET_ACCESS_KEY=<the secret in \(Self.absolute(data))/root-credentials.json>
               export AWS_DEFAULT_REGION=\(lake.region)
-              aws --endpoint-url \(endpoint) s3 ls s3://\(environment.bucket)/ --recursive | head
-              python3 -c "import boto3; s3 = boto3.client('s3', endpoint_url='\(endpoint)'); print([o['Key'] for o in s3.list_objects_v2(Bucket='\(environment.bucket)', Prefix='analytics/')['Contents']])"
-              # DuckDB (httpfs): SET s3_endpoint='\(endpoint.dropFirst(7))'; SET s3_url_style='path'; SET s3_use_ssl=false; plus the keys, then
+              aws --endpoint-url \(endpoint) --ca-bundle \(caBundle) s3 ls s3://\(environment.bucket)/ --recursive | head
+              python3 -c "import boto3; s3 = boto3.client('s3', endpoint_url='\(endpoint)', verify='\(caBundle)'); print([o['Key'] for o in s3.list_objects_v2(Bucket='\(environment.bucket)', Prefix='analytics/')['Contents']])"
+              # DuckDB (httpfs) verifies against the system's trust store: add \(caBundle) to it first, then
+              #   SET s3_endpoint='\(endpoint.dropFirst(8))'; SET s3_url_style='path'; SET s3_use_ssl=true; plus the keys, then
               #   SELECT * FROM read_parquet('s3://\(environment.bucket)/cleansed/sales/*/*/*/*.parquet') LIMIT 5;
             SQL (after stopping the server: one process owns a data directory):
               tarn query --data \(data) --database \(environment.database) "SELECT region, sum(revenue) FROM daily_sales_by_store GROUP BY region"

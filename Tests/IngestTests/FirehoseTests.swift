@@ -161,7 +161,7 @@ import Testing
 }
 
 @Suite struct DeliveryStreamsTests {
-    @Test(.timeLimit(.minutes(1))) func directPutDeliversAndRestartsFromCheckpoints() async throws {
+    @Test(.timeLimit(.minutes(5))) func directPutDeliversAndRestartsFromCheckpoints() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try ObjectStore(directory: dir.path + "/storage")
@@ -196,7 +196,7 @@ import Testing
         await delivery.stopAll()
     }
 
-    @Test(.timeLimit(.minutes(1))) func pendingPlanIsRedeliveredUnderTheSameKeys() async throws {
+    @Test(.timeLimit(.minutes(5))) func pendingPlanIsRedeliveredUnderTheSameKeys() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try ObjectStore(directory: dir.path + "/storage")

@@ -22,7 +22,7 @@ extension LakeConfiguration {
 
         /// Units by their lower-cased name, longest first so `kib` is tried before `b`.
         static let units: [(name: String, factor: Double)] = [
-            ("kib", 1024), ("mib", 1 << 20), ("gib", 1 << 30), ("tib", Double(1 << 40)),
+            ("kib", 1024), ("mib", 1_048_576), ("gib", 1_073_741_824), ("tib", 1_099_511_627_776),
             ("kb", 1e3), ("mb", 1e6), ("gb", 1e9), ("tb", 1e12), ("b", 1),
         ]
 

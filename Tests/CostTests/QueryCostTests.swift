@@ -1,6 +1,7 @@
 import Foundation
 import Lake
 import Query
+import Storage
 import TarnCore
 import TarnTesting
 import Testing
@@ -31,24 +32,28 @@ import Testing
         // SELECT 1: the minimum, charged to no table.
         builder.add(QueryCharge(workgroup: "primary", statementType: "DML", outcome: .succeeded, bytesScanned: 0, tables: []))
         let costs = builder.build()
-        #expect(costs.byWorkgroup.map(\.workgroup) == ["analysts", "idle", "primary"])
+        #expect(costs.byWorkgroup.map { $0.workgroup } == ["analysts", "idle", "primary"])
         let analysts = costs.byWorkgroup[0]
         #expect(analysts.queries == 3 && analysts.billedQueries == 3 && analysts.cancelled == 1 && analysts.failed == 0)
         #expect(analysts.bytesScanned == 40_000_000 + 1_500 + 12_345_678)
         #expect(analysts.billedBytes == 40_000_000 + 10_000_000 + 13_000_000)
-        #expect(abs(analysts.usd - 63e6 / 1e12 * 5) < 1e-12)
+        let analystsUSD: Double = 63e6 / 1e12 * 5
+        #expect(abs(analysts.usd - analystsUSD) < 1e-12)
         #expect(analysts.bytesScannedCutoffPerQuery == 10_000_000_000)
         #expect(costs.byWorkgroup[1].queries == 0 && costs.byWorkgroup[1].bytesScannedCutoffPerQuery == nil)
         let primary = costs.byWorkgroup[2]
         #expect(primary.queries == 4 && primary.billedQueries == 1 && primary.failed == 1)
         #expect(primary.bytesScanned == 5_000_000 && primary.billedBytes == 10_000_000)
-        #expect(costs.byTable.map(\.table) == ["sales", "stores", QueryCostBuilder.noTable])
+        #expect(costs.byTable.map { $0.table } == ["sales", "stores", QueryCostBuilder.noTable])
         let salesRow = costs.byTable[0]
         #expect(salesRow.queries == 3 && salesRow.bytesScanned == 30_000_000 + 12_345_678 + 5_000_000)
-        #expect(abs(salesRow.usd - (40e6 * 0.75 + 13e6) / 1e12 * 5) < 1e-12)
-        #expect(abs(costs.byTable[1].usd - (40e6 * 0.25 + 10e6) / 1e12 * 5) < 1e-12)
+        let salesUSD: Double = (30e6 + 13e6) / 1e12 * 5
+        let storesUSD: Double = (10e6 + 10e6) / 1e12 * 5
+        #expect(abs(salesRow.usd - salesUSD) < 1e-12)
+        #expect(abs(costs.byTable[1].usd - storesUSD) < 1e-12)
         // Every billed dollar lands on a table row.
-        #expect(abs(costs.byTable.reduce(0) { $0 + $1.usd } - costs.usd) < 1e-12)
+        let tableUSD = costs.byTable.reduce(0.0) { $0 + $1.usd }
+        #expect(abs(tableUSD - costs.usd) < 1e-12)
         #expect(costs.queries == 7)
     }
 
@@ -126,12 +131,13 @@ import Testing
         let joinSales = try #require(join.tables.first { $0.table == "sales" }).bytesScanned
         #expect(sales.bytesScanned == salesBytes + joinSales + cancelled.bytesScanned)
         #expect(queries.byTable.first { $0.table == "stores" }?.bytesScanned == storesBytes)
-        #expect(abs(queries.byTable.reduce(0) { $0 + $1.usd } - queries.usd) < 1e-12)
+        let tableUSD = queries.byTable.reduce(0.0) { $0 + $1.usd }
+        #expect(abs(tableUSD - queries.usd) < 1e-12)
 
         // The period: a report as of 31 days ago sees none of today's queries.
         let old = try lake.costReport(asOf: Date().addingTimeInterval(-31 * 86_400))
         #expect(old.queries.queries == 0 && old.monthly.queriesUSD == 0)
-        #expect(old.queries.byWorkgroup.map(\.workgroup) == ["analysts", "capped"], "configured workgroups are listed without queries")
+        #expect(old.queries.byWorkgroup.map { $0.workgroup } == ["analysts", "capped"], "configured workgroups are listed without queries")
         // The JSON the server sends keeps the section.
         let decoded = try JSONDecoder().decode(CostReport.self, from: try JSONEncoder().encode(report))
         #expect(decoded.queries == report.queries)

@@ -10,6 +10,8 @@
 ///     ├── MonthlyCost: storage per class, this month's requests and retrievals
 ///     └── LifecycleProjection: the same objects aged under their bucket's rules for 5 years,
 ///                              with transition requests and early-deletion charges
+///  QueryCosts ── the query history's last 30 days (QueryCharge per statement) → bytes scanned
+///                and Athena cost per workgroup and per table (10 MB minimum, DDL/failed free)
 ///  Review ── checks over a LakeSnapshot → findings by pillar (evidence, effect, fix, severity)
 /// ```
 public enum CostModule {}

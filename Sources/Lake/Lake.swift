@@ -85,7 +85,8 @@ public final class Lake: Sendable {
     ///     generated in the data directory.
     ///   - defaultEncryption: what buckets without an encryption configuration apply: SSE-S3
     ///     (as S3 does); `.none` exists to measure the cost of encryption.
-    ///   - queryOptions: settings of the query service (the embedded CLI allows local files).
+    ///   - queryOptions: settings of the query service (the embedded CLI allows local files);
+    ///     `DIR/tarn.yaml`'s workgroups are added to its `workgroups`.
     ///   - clock: the time source for the store and the lifecycle worker.
     /// - Throws: when another process holds the directory, it cannot be created, or the root key
     ///   is not the one the key store was created with (`WrongRootKey`).
@@ -117,6 +118,9 @@ public final class Lake: Sendable {
             restoreDelays: configuration.restoreDelays)
         lifecycleLog = try LifecycleLog(path: directory.path + "/storage/lifecycle/actions.log")
         try FileSystem.createDirectory(directory.path + "/catalog")
+        var queryOptions = queryOptions
+        // The file's workgroups, unless the caller configured the same name itself.
+        queryOptions.workgroups.merge(configuration.workgroups) { given, _ in given }
         query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
         catalog = query.catalog
         streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))

@@ -1,5 +1,6 @@
 import Cost
 import Foundation
+import Query
 import Storage
 import TarnCore
 import Yams
@@ -21,6 +22,9 @@ import Yams
 ///   enabled: true
 /// prices:                       # overrides of the us-east-1 list prices (PriceTable)
 ///   storagePerGBMonth: { STANDARD: 0.021 }
+/// workgroups:                   # query workgroups (tarn query --workgroup NAME); sizes in bytes or
+///   analysts:                   # with KB/MB/GB/TB (powers of 1000) or KiB/MiB/GiB/TiB (of 1024)
+///     bytesScannedCutoffPerQuery: 10GB   # Athena's per-query data usage control, at least 10 MB
 /// ```
 public struct LakeConfiguration: Sendable, Equatable {
     /// Storage tiers.
@@ -33,17 +37,20 @@ public struct LakeConfiguration: Sendable, Equatable {
     public var lifecycleEnabled: Bool
     /// Prices for cost figures.
     public var prices: PriceTable
+    /// Query workgroups with settings, by name; the query service enforces their limits.
+    public var workgroups: [String: WorkgroupConfiguration]
 
     /// The defaults.
     public init(
         tiers: TierConfiguration = .defaults(), restoreDelays: RestoreDelays = .s3, lifecycleInterval: TimeInterval = UTCDays.secondsPerDay,
-        lifecycleEnabled: Bool = true, prices: PriceTable = .usEast1
+        lifecycleEnabled: Bool = true, prices: PriceTable = .usEast1, workgroups: [String: WorkgroupConfiguration] = [:]
     ) {
         self.tiers = tiers
         self.restoreDelays = restoreDelays
         self.lifecycleInterval = lifecycleInterval
         self.lifecycleEnabled = lifecycleEnabled
         self.prices = prices
+        self.workgroups = workgroups
     }
 
     /// The file's name in the data directory.
@@ -96,6 +103,21 @@ public struct LakeConfiguration: Sendable, Equatable {
             if let enabled = lifecycle.enabled { configuration.lifecycleEnabled = enabled }
         }
         if let prices = file.prices { configuration.prices = PriceTable.usEast1.merging(prices) }
+        for (name, workgroup) in file.workgroups ?? [:] {
+            guard !name.isEmpty else { throw TarnError(.invalidArgument, "\(source): workgroups: a workgroup needs a name") }
+            var settings = WorkgroupConfiguration()
+            if let cutoff = workgroup.bytesScannedCutoffPerQuery {
+                let place = "\(source): workgroups.\(name).bytesScannedCutoffPerQuery"
+                let bytes = try cutoff.bytes(source: place)
+                guard bytes >= WorkgroupConfiguration.minimumBytesScannedCutoffPerQuery else {
+                    throw TarnError(
+                        .invalidArgument,
+                        "\(place): \(bytes) bytes is below Athena's minimum of \(WorkgroupConfiguration.minimumBytesScannedCutoffPerQuery) bytes (10 MB)")
+                }
+                settings.bytesScannedCutoffPerQuery = bytes
+            }
+            configuration.workgroups[name] = settings
+        }
         return configuration
     }
 
@@ -114,6 +136,12 @@ public struct LakeConfiguration: Sendable, Equatable {
         var restore: [String: [String: Duration]]?
         var lifecycle: Lifecycle?
         var prices: PriceOverrides?
+        var workgroups: [String: Workgroup]?
+    }
+
+    /// One entry of `workgroups`.
+    struct Workgroup: Decodable {
+        var bytesScannedCutoffPerQuery: ByteSize?
     }
 
     /// A duration: a number of seconds, or a number with a unit (`s`, `m`, `h`, `d`).

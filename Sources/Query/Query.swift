@@ -16,7 +16,8 @@
 ///         TextSource     CSV / JSON Lines (gzip), split at line boundaries when no quoting
 ///  Files/: FileLocation (s3://bucket/prefix, local paths, globs) · FileStore (list, open) ·
 ///          FileListing (hidden files, Hive key=value partitions)
-///  ScanLedger: bytes read per table ─▶ QueryHistory (SQLite) ─▶ cost report
+///  ScanLedger: bytes read per table ─▶ QueryHistory (SQLite) ─▶ cost report; enforces the
+///             workgroup's BytesScannedCutoffPerQuery on every read (CANCELLED past it)
 ///  Output/: ResultFormatter (aligned table, RFC 4180 CSV, JSON)
 /// ```
 ///

@@ -82,12 +82,17 @@ public struct PriceTable: Sendable, Codable, Equatable {
         return (perGB, per1000 / 1000)
     }
 
+    /// The bytes Athena bills a query scanning `bytes` for: at least the minimum per query,
+    /// rounded up to the megabyte.
+    public func athenaBilledBytes(scannedBytes bytes: Int64) -> Int64 {
+        let billed = max(bytes, athenaMinimumBytesPerQuery)
+        return (billed + 999_999) / 1_000_000 * 1_000_000
+    }
+
     /// What one Athena query scanning `bytes` costs: at least the minimum per query, rounded up
     /// to the megabyte as Athena bills.
     public func athenaQuery(scannedBytes bytes: Int64) -> Double {
-        let billed = max(bytes, athenaMinimumBytesPerQuery)
-        let megabytes = (Double(billed) / 1_000_000).rounded(.up)
-        return megabytes * 1_000_000 / 1e12 * athenaPerTB
+        Double(athenaBilledBytes(scannedBytes: bytes)) / 1e12 * athenaPerTB
     }
 
     /// This table with the entries of `overrides` replacing the defaults (per key).

@@ -69,8 +69,12 @@ public struct CostReport: Sendable, Codable, Equatable {
     /// Footprint rows, sorted by bucket, zone and class.
     public var footprint: [FootprintRow]
     /// This month's cost at list prices: storage of the footprint, PUTs of the objects written in
-    /// the last 30 days, restores requested in the last 30 days, restored copies.
+    /// the last 30 days, restores requested in the last 30 days, restored copies, and the Athena
+    /// cost of the queries of the last 30 days (`queries`).
     public var monthly: CostBreakdown
+    /// Queries of the last 30 days from the query history: bytes scanned and Athena cost per
+    /// workgroup and per table.
+    public var queries: QueryCosts
     /// The lifecycle projection.
     public var projection: LifecycleProjection
     /// The prices used.

@@ -70,11 +70,11 @@ public struct CostReportBuilder: Sendable {
             monthly.storageUSD += prices.intelligentTieringMonitoringPer1000 / 1000
         }
         // Written in the last 30 days: its PUT (or its parts' PUTs) falls in this month.
-        if asOf.timeIntervalSince(object.lastModified) < 30 * UTCDays.secondsPerDay {
+        if asOf.timeIntervalSince(object.lastModified) < Double(Self.monthDays) * UTCDays.secondsPerDay {
             monthly.requestsUSD += Double(object.attributes.partSizes?.count ?? 1) * prices.putRequest(storageClass)
         }
         if let restore = object.attributes.restore {
-            if asOf.timeIntervalSince(restore.requested) < 30 * UTCDays.secondsPerDay {
+            if asOf.timeIntervalSince(restore.requested) < Double(Self.monthDays) * UTCDays.secondsPerDay {
                 let price = prices.restore(storageClass, tier: restore.tier)
                 monthly.retrievalUSD += price.perRequest + Double(object.size) / PriceTable.bytesPerGB * price.perGB
             }
@@ -139,8 +139,18 @@ public struct CostReportBuilder: Sendable {
         withLifecycle[year(of: left)].earlyDeletionUSD += storageCost(size: size, storageClass: storageClass, days: missing)
     }
 
+    /// Days before `asOf` that "this month" covers (PUTs, restores, queries).
+    public static let monthDays = 30
+
+    /// The first moment of the report's month: `monthDays` before `asOf`.
+    public var monthStart: Date { asOf.addingTimeInterval(-Double(Self.monthDays) * UTCDays.secondsPerDay) }
+
     /// The finished report.
-    public func build(unavailable: [String] = []) -> CostReport {
+    /// - Parameters:
+    ///   - queries: the month's query costs (`QueryCostBuilder` over `monthStart`…`asOf`); none
+    ///     when nil.
+    ///   - unavailable: sections this report could not fill, with the reason.
+    public func build(queries: QueryCosts? = nil, unavailable: [String] = []) -> CostReport {
         let footprint = rows.values.sorted { ($0.bucket, $0.zone, $0.storageClass) < ($1.bucket, $1.zone, $1.storageClass) }
         let projection = LifecycleProjection(
             years: years, withLifecycle: withLifecycle, withoutLifecycle: withoutLifecycle, transitions: transitions, expirations: expirations,
@@ -149,6 +159,10 @@ public struct CostReportBuilder: Sendable {
                 "us-east-1 list prices from the price table; storage prorated per day over GB-months of 2^30 bytes",
                 "objects already in a non-Standard class are taken to have entered it when created (for minimum-duration charges)",
             ])
-        return CostReport(asOf: asOf, footprint: footprint, monthly: monthly, projection: projection, prices: prices, unavailable: unavailable)
+        let queries = queries ?? .empty(from: monthStart, to: asOf)
+        var monthly = self.monthly
+        monthly.queriesUSD = queries.usd
+        return CostReport(
+            asOf: asOf, footprint: footprint, monthly: monthly, queries: queries, projection: projection, prices: prices, unavailable: unavailable)
     }
 }

@@ -92,8 +92,8 @@ public final class QueryHistory: Sendable {
         return try records(where: "1 = 1", [], limit: limit)
     }
 
-    /// Bytes scanned per table since `since`, largest first (successful and failed statements:
-    /// Athena bills the bytes a failed query read too).
+    /// Bytes scanned per table since `since`, largest first (every statement, failed and
+    /// cancelled ones included: these are bytes read, not bytes billed).
     public func bytesScannedByTable(workgroup: String? = nil, since: Date = .distantPast) throws -> [QueryRecord.TableScan] {
         var sql = """
             SELECT t.database AS database, t.table_name AS table_name, SUM(t.bytes_scanned) AS bytes

@@ -9,6 +9,9 @@ public struct QueryRecord: Sendable, Equatable {
         case succeeded = "SUCCEEDED"
         /// Failed; `error` says why.
         case failed = "FAILED"
+        /// Stopped while running: its workgroup's `BytesScannedCutoffPerQuery` was exceeded
+        /// (`error` says by how much). Athena bills the bytes it scanned until then.
+        case cancelled = "CANCELLED"
     }
 
     /// Athena's `StatementType`: DDL, DML (queries, CTAS, INSERT) or UTILITY (SHOW, DESCRIBE,

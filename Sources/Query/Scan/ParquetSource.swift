@@ -57,7 +57,7 @@ final class ParquetSource: TableSource {
         pruned.filesSkipped = skipped
         let charged = unchargedFooterBytes.withLock { bytes in defer { bytes = 0 }; return bytes }
         pruned.bytesScanned += charged
-        ledger?.add(displayName, charged)
+        try ledger?.add(displayName, charged)
         ledger?.touch(displayName)
         let context = ParquetScanContext(
             store: files.store, table: displayName, ledger: ledger, columns: scanColumns, dataColumns: columns)
@@ -78,7 +78,7 @@ final class ParquetSource: TableSource {
                 let (read, bytes) = try ParquetFooter.read(reader, name: file.file.location.description)
                 metadata = read
                 pruned.bytesScanned += bytes
-                ledger?.add(displayName, bytes)
+                try ledger?.add(displayName, bytes)
             }
             let groups = context.candidateRowGroups(metadata)
             pruned.rowGroupsSkipped += metadata.rowGroupCount - groups.count

@@ -128,7 +128,7 @@ final class ParquetStream: BatchStream {
         var chunks: [Int: [UInt8]] = [:]
         for (leaf, range) in try metadata.byteRanges(rowGroup: group, selection: selection) {
             chunks[leaf] = try reader.read(range, name: name)
-            charge(Int64(range.count))
+            try charge(Int64(range.count))
         }
         let decoded = try metadata.decodeRowGroup(group, selection: selection, chunks: chunks)
         statistics.rowGroupsRead += 1
@@ -151,7 +151,7 @@ final class ParquetStream: BatchStream {
             let (read, bytes) = try ParquetFooter.read(reader, name: name)
             metadata = read
             self.metadata = read
-            charge(bytes)
+            try charge(bytes)
         }
         if pending == nil {
             let groups = split.candidateRowGroups(metadata)
@@ -170,8 +170,8 @@ final class ParquetStream: BatchStream {
         for (position, index) in wanted.enumerated() { decodedPosition[index] = position }
     }
 
-    private func charge(_ bytes: Int64) {
+    private func charge(_ bytes: Int64) throws {
         statistics.bytesScanned += bytes
-        split.ledger?.add(split.table, bytes)
+        try split.ledger?.add(split.table, bytes)
     }
 }

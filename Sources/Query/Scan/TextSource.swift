@@ -75,7 +75,7 @@ final class TextSource: TableSource {
         if let unused = sample, !kept.contains(where: { $0.file.location == unused.location }) {
             // Read for the schema but not scanned: still bytes read from storage.
             pruned.bytesScanned += Int64(unused.bytes.count)
-            ledger?.add(displayName, Int64(unused.bytes.count))
+            try ledger?.add(displayName, Int64(unused.bytes.count))
             sample = nil
         }
         let context = TextScanContext(store: files.store, table: displayName, ledger: ledger, columns: scanColumns, dataColumns: columns, layout: layout)
@@ -88,7 +88,7 @@ final class TextSource: TableSource {
                 let reader = try files.store.open(file.file.location)
                 let magic = try reader.read(0..<2, name: file.file.location.description)
                 pruned.bytesScanned += 2
-                ledger?.add(displayName, 2)
+                try ledger?.add(displayName, 2)
                 if magic != TextStream.gzipMagic { pieces = Int((size + Self.splitBytes - 1) / Self.splitBytes) }
             }
             let step = size / Int64(pieces)

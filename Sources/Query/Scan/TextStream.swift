@@ -134,9 +134,9 @@ final class TextStream: BatchStream {
 
     // MARK: input
 
-    private func charge(_ bytes: Int) {
+    private func charge(_ bytes: Int) throws {
         statistics.bytesScanned += Int64(bytes)
-        context.ledger?.add(context.table, Int64(bytes))
+        try context.ledger?.add(context.table, Int64(bytes))
     }
 
     /// Reads the next chunk and pushes what belongs to the split.
@@ -156,7 +156,7 @@ final class TextStream: BatchStream {
             chunk = try reader.read(position..<(position + Int64(count)), name: name)
         }
         position += Int64(chunk.count)
-        charge(chunk.count)
+        try charge(chunk.count)
         if !checkedMagic {
             checkedMagic = true
             if chunkStart == 0, chunk.starts(with: Self.gzipMagic) { gunzip = try GzipDecompressor() }

@@ -24,17 +24,22 @@ public struct QueryServiceOptions: Sendable {
     public var parquet: WriteOptions
     /// Bytes of row groups CTAS and INSERT may buffer across open partition files.
     public var writeMemoryLimit: Int
+    /// Workgroups with settings, by name (`DIR/tarn.yaml`'s `workgroups`); a workgroup not
+    /// listed has no limits.
+    public var workgroups: [String: WorkgroupConfiguration]
 
     /// Default options.
     public init(
         engine: EngineOptions = EngineOptions(), allowLocalFiles: Bool = false, warehouseLocation: String = "s3://tarn-warehouse/",
-        parquet: WriteOptions = QueryServiceOptions.defaultParquet, writeMemoryLimit: Int = 512 << 20
+        parquet: WriteOptions = QueryServiceOptions.defaultParquet, writeMemoryLimit: Int = 512 << 20,
+        workgroups: [String: WorkgroupConfiguration] = [:]
     ) {
         self.engine = engine
         self.allowLocalFiles = allowLocalFiles
         self.warehouseLocation = warehouseLocation
         self.parquet = parquet
         self.writeMemoryLimit = writeMemoryLimit
+        self.workgroups = workgroups
     }
 
     /// Snappy, row groups of 128 Ki rows (small enough for statistics to skip and for two
@@ -59,7 +64,9 @@ public struct QueryServiceOptions: Sendable {
 /// DDL and catalog statements run against the `CatalogStore`; queries, EXPLAIN and EXPLAIN
 /// ANALYZE through `QueryEngine` over `LakeCatalog`; CTAS and INSERT INTO stream the query's
 /// result into staged Parquet files that become visible together. Every statement, failed or
-/// not, is recorded in the `QueryHistory`. Safe to use from many tasks at once; blocking work
+/// not, is recorded in the `QueryHistory`. A workgroup's `BytesScannedCutoffPerQuery`
+/// (`QueryServiceOptions.workgroups`) cancels a statement while it scans, as soon as its bytes
+/// scanned pass the limit; the history records it as `CANCELLED` with the bytes read so far. Safe to use from many tasks at once; blocking work
 /// runs off the cooperative pool.
 public final class QueryService: Sendable {
     /// The table catalog.
@@ -103,7 +110,8 @@ public final class QueryService: Sendable {
         let id = UUID().uuidString.lowercased()
         let submitted = Date()
         let start = DispatchTime.now().uptimeNanoseconds
-        let ledger = ScanLedger()
+        let ledger = ScanLedger(
+            bytesScannedCutoff: options.workgroups[context.workgroup]?.bytesScannedCutoffPerQuery, workgroup: context.workgroup)
         let database = context.database
         var statementType: QueryRecord.StatementType? = nil
         do {
@@ -122,14 +130,21 @@ public final class QueryService: Sendable {
                     bytesWritten: outcome.bytesWritten, tables: outcome.tables))
             return outcome
         } catch {
-            let tarnError = error as? TarnError ?? TarnError(.internal, "\(error)")
+            var tarnError = error as? TarnError ?? TarnError(.internal, "\(error)")
             let tables = Self.tableScans(ledger)
+            let cancelled = ledger.cancelledByCutoff
+            if cancelled, let cutoff = ledger.bytesScannedCutoff, tarnError.code != .limitExceeded {
+                // An operator may wrap or replace the scan's error; the statement was still cancelled by the limit.
+                tarnError = ScanLedger.cutoffError(scanned: ledger.total, cutoff: cutoff, workgroup: context.workgroup)
+            }
             try? await history?.record(
                 QueryRecord(
-                    id: id, workgroup: context.workgroup, database: database, query: sql, statementType: statementType, state: .failed,
+                    id: id, workgroup: context.workgroup, database: database, query: sql, statementType: statementType,
+                    state: cancelled ? .cancelled : .failed,
                     errorCode: tarnError.code.rawValue, error: tarnError.message, submitted: submitted,
                     wallTime: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
                     bytesScanned: tables.reduce(0) { $0 + $1.bytesScanned }, tables: tables))
+            if cancelled { throw tarnError }
             throw error
         }
     }

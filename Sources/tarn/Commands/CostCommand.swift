@@ -28,7 +28,10 @@ struct CostCommand: AsyncParsableCommand {
                     [$0.bucket, $0.zone, $0.storageClass, String($0.objects), String($0.bytes), String($0.billableBytes), usd($0.monthlyStorageUSD)]
                 })
             say("")
-            say("This month: storage \(usd(report.monthly.storageUSD)), requests \(usd(report.monthly.requestsUSD)), retrievals \(usd(report.monthly.retrievalUSD)); total \(usd(report.monthly.totalUSD))")
+            say(
+                "This month: storage \(usd(report.monthly.storageUSD)), requests \(usd(report.monthly.requestsUSD)), retrievals \(usd(report.monthly.retrievalUSD)), "
+                    + "queries \(usd(report.monthly.queriesUSD)); total \(usd(report.monthly.totalUSD))")
+            printQueries(report)
             let projection = report.projection
             say("")
             say("Next \(projection.years) years, today's objects:")
@@ -44,5 +47,35 @@ struct CostCommand: AsyncParsableCommand {
         }
     }
 
+    /// The query section: per workgroup, then per table.
+    func printQueries(_ report: CostReport) {
+        let queries = report.queries
+        say("")
+        say(
+            "Queries from \(UTCDays.format(queries.from)) to \(UTCDays.format(queries.to)) (Athena: \(String(format: "$%.2f", report.prices.athenaPerTB))/TB scanned, "
+                + "each query rounded up to the MB, at least \(report.prices.athenaMinimumBytesPerQuery / 1_000_000) MB; DDL and failed queries free):")
+        guard !queries.byWorkgroup.isEmpty else { return say("  no queries recorded") }
+        printTable(
+            ["WORKGROUP", "QUERIES", "BILLED", "FAILED", "CANCELLED", "BYTES SCANNED", "BILLED BYTES", "USD", "CUTOFF/QUERY"],
+            queries.byWorkgroup.map {
+                [
+                    $0.workgroup, String($0.queries), String($0.billedQueries), String($0.failed), String($0.cancelled), String($0.bytesScanned),
+                    String($0.billedBytes), usd4($0.usd), $0.bytesScannedCutoffPerQuery.map(String.init) ?? "-",
+                ]
+            })
+        if !queries.byTable.isEmpty {
+            say("")
+            printTable(
+                ["TABLE", "QUERIES", "BYTES SCANNED", "USD"],
+                queries.byTable.map { row in
+                    [(row.database.map { "\($0)." } ?? "") + row.table, String(row.queries), String(row.bytesScanned), usd4(row.usd)]
+                })
+        }
+        say("total: \(queries.queries) queries, \(queries.bytesScanned) bytes scanned, \(queries.billedBytes) bytes billed, \(usd4(queries.usd))")
+    }
+
     func usd(_ value: Double) -> String { String(format: "$%.2f", value) }
+
+    /// Query costs are fractions of a cent: four decimals.
+    func usd4(_ value: Double) -> String { String(format: "$%.4f", value) }
 }

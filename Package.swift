@@ -72,7 +72,7 @@ var targets: [Target] = [
     .target(
         name: "Jobs",
         dependencies: [
-            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Storage", "Catalog",
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Keys", "Storage", "Catalog",
             .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: strict),

@@ -127,9 +127,14 @@ public final class Lake: Sendable {
         // Firehose's record format conversion reads table schemas from the catalog, as Glue does on AWS.
         firehose = try DeliveryStreams(
             directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog), logger: logger)
-        jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs")
-        pipeline = try LakePipeline(store: store, catalog: catalog, jobs: jobs, query: query, directory: directory.path + "/pipeline", logger: logger)
+        // Jobs (and mart refreshes) that declare a role act as its session; the provider is
+        // attached to the lake once the lake is complete.
+        let roleAccess = LakeRoleAccess()
+        jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs", access: roleAccess)
+        pipeline = try LakePipeline(
+            store: store, catalog: catalog, jobs: jobs, query: query, directory: directory.path + "/pipeline", logger: logger, access: roleAccess)
         marts = MartService(pipeline: pipeline, logger: logger)
+        roleAccess.attach(self)
     }
 
     /// Start-up recovery that may take a while (orphan blob collection, finishing or rolling back

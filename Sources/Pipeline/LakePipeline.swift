@@ -17,6 +17,8 @@ public final class LakePipeline: Sendable {
     let query: QueryService
     let directory: String
     let logger: Logger
+    /// Makes the sessions mart refreshes run as when the configuration declares a `marts` role.
+    let accessProvider: (any ObjectAccessProvider)?
     /// The parsed applied configuration (nil inside: none applied yet), so object events — the
     /// mart service looks at every one — never re-read and re-validate the file.
     private let cache = Mutex<PipelineConfig??>(nil)
@@ -25,7 +27,12 @@ public final class LakePipeline: Sendable {
     public static let appliedFile = "lake.yaml"
 
     /// Opens the pipeline state in `directory` (created when missing).
-    public init(store: ObjectStore, catalog: CatalogStore, jobs: JobRunner, query: QueryService, directory: String, logger: Logger = Logger(label: "tarn.pipeline")) throws {
+    /// - Parameter access: makes role sessions (the lake's IAM); with a `marts` role declared and
+    ///   no provider, refreshes fail rather than run unchecked.
+    public init(
+        store: ObjectStore, catalog: CatalogStore, jobs: JobRunner, query: QueryService, directory: String, logger: Logger = Logger(label: "tarn.pipeline"),
+        access: (any ObjectAccessProvider)? = nil
+    ) throws {
         try FileSystem.createDirectory(directory)
         self.store = store
         self.catalog = catalog
@@ -33,6 +40,7 @@ public final class LakePipeline: Sendable {
         self.query = query
         self.directory = directory
         self.logger = logger
+        self.accessProvider = access
     }
 
     /// The configuration applied last, or nil before the first `apply`.
@@ -153,6 +161,7 @@ public final class LakePipeline: Sendable {
         if a.output != b.output { names.append("output") }
         if a.triggers != b.triggers { names.append("triggers") }
         if a.description != b.description { names.append("description") }
+        if a.role != b.role { names.append("role") }
         return names
     }
 
@@ -163,12 +172,16 @@ public final class LakePipeline: Sendable {
     }
 
     /// Deletes every object under `prefix` except those under `keeping`.
-    func deleteObjects(bucket: String, prefix: String, keeping: String?) async throws {
+    func deleteObjects(bucket: String, prefix: String, keeping: String?, access: any ObjectAccess = TarnObjectAccess()) async throws {
         var after: String?
         var doomed: [String] = []
+        try access.authorizeList(bucket: bucket, prefix: prefix)
         while true {
             let page = try store.list(bucket: bucket, prefix: prefix, after: after, maxKeys: 1000)
-            for object in page.objects where keeping.map({ !object.key.hasPrefix($0) }) ?? true { doomed.append(object.key) }
+            for object in page.objects where keeping.map({ !object.key.hasPrefix($0) }) ?? true {
+                try access.authorize(.delete, bucket: bucket, key: object.key)
+                doomed.append(object.key)
+            }
             guard page.isTruncated, let last = page.objects.last?.key ?? page.nextMarker else { break }
             after = last
         }

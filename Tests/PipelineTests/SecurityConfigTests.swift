@@ -18,9 +18,11 @@ import Testing
             #expect(environment.security.tlsOnly == true)
             #expect(environment.security.blockPublicAccess == true)
         }
-        #expect(config.roles.map(\.name) == ["etl", "ingest", "analyst"])
+        #expect(config.roles.map(\.name) == ["etl", "marts", "ingest", "analyst"])
         let etl = try #require(config.roles.first { $0.name == "etl" })
-        #expect(etl.read == ["raw"] && etl.write == ["cleansed", "quarantine", "manifests"] && etl.delete == ["cleansed"])
+        #expect(etl.read == ["raw", "cleansed"] && etl.write == ["cleansed", "quarantine", "manifests"] && etl.delete == ["cleansed"])
+        let marts = try #require(config.roles.first { $0.name == "marts" })
+        #expect(marts.read == ["cleansed", "analytics"] && marts.write == ["analytics"] && marts.delete == ["analytics"])
         #expect(config.roles.first { $0.name == "ingest" }?.write == ["raw"])
         #expect(config.roles.first { $0.name == "ingest" }?.read == [])
         #expect(config.roles.first { $0.name == "analyst" }?.read == ["cleansed", "analytics"])

@@ -45,12 +45,16 @@ public struct JobDefinition: Sendable, Codable, Equatable {
     public var triggers: TriggerSpec
     /// Free-form description shown by `tarn jobs list`.
     public var description: String?
+    /// The IAM role the job's runs act as (`dev-etl`): every object they list, read, write or
+    /// delete is authorized with the role's policies, and SSE-KMS data keys are requested as the
+    /// role. Nil (jobs defined without one): runs act as Tarn itself.
+    public var role: String?
 
     /// Creates a definition.
     public init(
         name: String, source: JobSource, target: JobTarget, dedupe: DedupeSpec? = nil, quarantine: ObjectLocation,
         manifests: ObjectLocation? = nil, output: OutputOptions = OutputOptions(), triggers: TriggerSpec = TriggerSpec(),
-        description: String? = nil
+        description: String? = nil, role: String? = nil
     ) {
         self.name = name
         self.source = source
@@ -61,11 +65,12 @@ public struct JobDefinition: Sendable, Codable, Equatable {
         self.output = output
         self.triggers = triggers
         self.description = description
+        self.role = role
     }
 
-    enum CodingKeys: String, CodingKey { case name, source, target, dedupe, quarantine, manifests, output, triggers, description }
+    enum CodingKeys: String, CodingKey { case name, source, target, dedupe, quarantine, manifests, output, triggers, description, role }
 
-    /// Decodes a definition; `manifests`, `output`, `triggers`, `dedupe` and `description` may be absent.
+    /// Decodes a definition; `manifests`, `output`, `triggers`, `dedupe`, `description` and `role` may be absent.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let name = try c.decode(String.self, forKey: .name)
@@ -77,7 +82,8 @@ public struct JobDefinition: Sendable, Codable, Equatable {
             manifests: try c.decodeIfPresent(ObjectLocation.self, forKey: .manifests),
             output: try c.decodeIfPresent(OutputOptions.self, forKey: .output) ?? OutputOptions(),
             triggers: try c.decodeIfPresent(TriggerSpec.self, forKey: .triggers) ?? TriggerSpec(),
-            description: try c.decodeIfPresent(String.self, forKey: .description))
+            description: try c.decodeIfPresent(String.self, forKey: .description),
+            role: try c.decodeIfPresent(String.self, forKey: .role))
     }
 }
 

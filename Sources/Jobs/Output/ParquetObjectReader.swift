@@ -1,4 +1,5 @@
 import Columnar
+import Keys
 import Parquet
 import Storage
 import TarnCore
@@ -9,10 +10,10 @@ struct ParquetObjectReader {
     let metadata: ParquetMetadata
     private let reader: ObjectReader
 
-    /// Opens `bucket/key` and decodes its footer.
+    /// Opens `bucket/key` (decrypting as `caller`, nil: Tarn itself) and decodes its footer.
     /// - Throws: `TarnError(.corrupt)` when the object is not a valid Parquet file.
-    init(store: ObjectStore, bucket: String, key: String) throws {
-        let reader = try store.open(bucket: bucket, key: key)
+    init(store: ObjectStore, bucket: String, key: String, caller: KeyCaller? = nil) throws {
+        let reader = try store.open(bucket: bucket, key: key, caller: caller)
         let size = reader.info.size
         let name = "s3://\(bucket)/\(key)"
         var result = try ParquetMetadata.decode(tail: reader.read(ParquetMetadata.tailRange(fileSize: size)), fileSize: size, name: name)

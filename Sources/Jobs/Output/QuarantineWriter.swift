@@ -27,7 +27,7 @@ final class QuarantineWriter {
             let key = location.prefix + "part-\(context.batchID)-\(String(sequence).leftPadded(5)).jsonl"
             sequence += 1
             current = try StagedUpload(
-                store: context.store, kind: .quarantine, bucket: location.bucket, key: key, partition: nil,
+                context: context, kind: .quarantine, bucket: location.bucket, key: key, partition: nil,
                 contentType: "application/x-ndjson", metadata: context.objectMetadata)
         }
         let file = current!

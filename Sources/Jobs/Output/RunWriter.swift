@@ -128,7 +128,7 @@ final class RunWriter {
         let key = directory + "part-\(context.batchID)-\(String(partition.sequence).leftPadded(5)).\(suffix)"
         partition.sequence += 1
         let upload = try StagedUpload(
-            store: context.store, kind: .data, bucket: target.bucket, key: key, partition: partition.spec.isEmpty ? nil : partition.spec,
+            context: context, kind: .data, bucket: target.bucket, key: key, partition: partition.spec.isEmpty ? nil : partition.spec,
             contentType: "application/vnd.apache.parquet", metadata: context.objectMetadata)
         partition.upload = upload
         partition.writer = try ParquetWriter(schema: plan.fileSchema, sink: UploadSink(target: upload), options: plan.writeOptions)

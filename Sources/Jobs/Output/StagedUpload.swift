@@ -73,11 +73,15 @@ final class StagedUpload {
     /// Rows the caller says the file holds.
     var rows: Int64 = 0
 
-    /// Creates the multipart upload and opens part 1.
-    init(store: ObjectStore, kind: StagedFile.Kind, bucket: String, key: String, partition: String?, contentType: String, metadata: [String: String]) throws {
+    /// Creates the multipart upload and opens part 1, as the run's identity: S3 authorizes
+    /// CreateMultipartUpload as `s3:PutObject` on the key, and an SSE-KMS data key is
+    /// generated for (and its part encrypted by) the same caller.
+    init(context: RunContext, kind: StagedFile.Kind, bucket: String, key: String, partition: String?, contentType: String, metadata: [String: String]) throws {
+        let store = context.store, caller = context.access.keyCaller
+        try context.access.authorize(.write, bucket: bucket, key: key)
         let attributes = ObjectAttributes(headers: StandardHeaders(contentType: contentType), userMetadata: metadata)
-        let uploadID = try Blocking.wait { try await store.createMultipartUpload(bucket: bucket, key: key, attributes: attributes) }
-        let (upload, _) = try store.beginPartUpload(bucket: bucket, key: key, uploadID: uploadID, partNumber: 1)
+        let uploadID = try Blocking.wait { try await store.createMultipartUpload(bucket: bucket, key: key, attributes: attributes, caller: caller) }
+        let (upload, _) = try store.beginPartUpload(bucket: bucket, key: key, uploadID: uploadID, partNumber: 1, caller: caller)
         self.store = store
         self.kind = kind
         self.bucket = bucket

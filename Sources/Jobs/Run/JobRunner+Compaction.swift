@@ -54,20 +54,33 @@ extension JobRunner {
         let started = clock.now()
         try await recover(job: definition.name, faults: faults)
         let groups = Self.compactionGroups(try state.committedFiles(table: table), target: definition.output.compactionTargetBytes, only: only)
+        let runID = newRunID()
+        let access: any ObjectAccess
         var inputs: [SourceObject] = []
-        for (_, files) in groups {
-            for file in files {
-                let info = try store.object(bucket: file.bucket, key: file.key)
-                inputs.append(SourceObject(bucket: file.bucket, key: file.key, etag: info.etag, size: info.size))
+        do {
+            access = try self.access(for: definition, runID: runID)
+            for (_, files) in groups {
+                for file in files {
+                    // Compaction reads each file (HeadObject and GetObject need s3:GetObject) and
+                    // deletes it when the merged file is published: both are checked now, before
+                    // anything is staged, so a denial never reaches the commit.
+                    try access.authorize(.read, bucket: file.bucket, key: file.key)
+                    try access.authorize(.delete, bucket: file.bucket, key: file.key)
+                    let info = try store.object(bucket: file.bucket, key: file.key)
+                    inputs.append(SourceObject(bucket: file.bucket, key: file.key, etag: info.etag, size: info.size))
+                }
             }
+        } catch {
+            try recordFailedPlanning(runID: runID, job: definition.name, kind: .compaction, trigger: .manual, started: started, error: error)
+            throw error
         }
         let batchID = Self.batchID(job: definition.name, kind: .compaction, inputs: inputs)
         let run = try state.beginRun(RunRecord(
-            runID: newRunID(), job: definition.name, sequence: 0, kind: .compaction, trigger: .manual, status: .running, batchID: batchID,
+            runID: runID, job: definition.name, sequence: 0, kind: .compaction, trigger: .manual, status: .running, batchID: batchID,
             startedAt: started, finishedAt: nil, sources: inputs, manifest: nil, error: nil))
         try faults.check(.planned)
         let planned = clock.now()
-        let context = RunContext(job: definition.name, runID: run.runID, batchID: batchID, store: store, faults: faults)
+        let context = RunContext(job: definition.name, runID: run.runID, batchID: batchID, store: store, access: access, faults: faults)
         func manifest(files: [StagedFile], processed: Date, staged: Date) -> RunManifest {
             var totals = ObjectCounts()
             totals.rowsRead = groups.flatMap(\.files).reduce(0) { $0 + $1.rows }
@@ -152,13 +165,13 @@ extension JobRunner {
         let codec = plan.writeOptions.compression
         let suffix = codec == .uncompressed ? "parquet" : "\(codec.rawValue.lowercased()).parquet"
         let upload = try StagedUpload(
-            store: store, kind: .data, bucket: target.bucket, key: directory + "part-\(context.batchID)-c\(String(sequence).leftPadded(5)).\(suffix)",
+            context: context, kind: .data, bucket: target.bucket, key: directory + "part-\(context.batchID)-c\(String(sequence).leftPadded(5)).\(suffix)",
             partition: partition.isEmpty ? nil : partition, contentType: "application/vnd.apache.parquet", metadata: context.objectMetadata)
         do {
             var writer = try ParquetWriter(schema: plan.fileSchema, sink: UploadSink(target: upload), options: plan.writeOptions)
             var rows: Int64 = 0
             for file in files {
-                let reader = try ParquetObjectReader(store: store, bucket: file.bucket, key: file.key)
+                let reader = try ParquetObjectReader(store: store, bucket: file.bucket, key: file.key, caller: context.access.keyCaller)
                 try reader.forEachRowGroup { batch in
                     let types = batch.schema.fields.map(\.type), expected = plan.fileSchema.fields.map(\.type)
                     guard types == expected else {

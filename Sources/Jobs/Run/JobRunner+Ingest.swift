@@ -49,28 +49,37 @@ extension JobRunner {
         try await recover(job: definition.name, faults: faults)
         try await ensureCatalog(plan)
 
-        let done = try state.bookmarks(job: definition.name)
+        let runID = newRunID()
+        let access: any ObjectAccess
         var objects: [SourceObject] = []
-        var after: String? = nil
-        while true {
-            let page = try store.list(bucket: definition.source.bucket, prefix: definition.source.prefix, after: after, maxKeys: 1000)
-            for object in page.objects {
-                let source = SourceObject(bucket: object.bucket, key: object.key, etag: object.etag, size: object.size)
-                if !done.contains(SourceIdentity(bucket: source.bucket, key: source.key, etag: source.etag)) { objects.append(source) }
+        do {
+            access = try self.access(for: definition, runID: runID)
+            try access.authorizeList(bucket: definition.source.bucket, prefix: definition.source.prefix)
+            let done = try state.bookmarks(job: definition.name)
+            var after: String? = nil
+            while true {
+                let page = try store.list(bucket: definition.source.bucket, prefix: definition.source.prefix, after: after, maxKeys: 1000)
+                for object in page.objects {
+                    let source = SourceObject(bucket: object.bucket, key: object.key, etag: object.etag, size: object.size)
+                    if !done.contains(SourceIdentity(bucket: source.bucket, key: source.key, etag: source.etag)) { objects.append(source) }
+                }
+                guard page.isTruncated, let next = page.nextMarker else { break }
+                after = next
             }
-            guard page.isTruncated, let next = page.nextMarker else { break }
-            after = next
+        } catch {
+            try recordFailedPlanning(runID: runID, job: definition.name, kind: .ingest, trigger: trigger, started: started, error: error)
+            throw error
         }
         if let limit = definition.source.maxObjectsPerRun, objects.count > limit { objects = Array(objects.prefix(limit)) }
 
         let batchID = Self.batchID(job: definition.name, kind: .ingest, inputs: objects)
         let record = RunRecord(
-            runID: newRunID(), job: definition.name, sequence: 0, kind: .ingest, trigger: trigger, status: .running, batchID: batchID,
+            runID: runID, job: definition.name, sequence: 0, kind: .ingest, trigger: trigger, status: .running, batchID: batchID,
             startedAt: started, finishedAt: nil, sources: objects, manifest: nil, error: nil)
         let run = try state.beginRun(record)
         try faults.check(.planned)
         let planned = clock.now()
-        let context = RunContext(job: definition.name, runID: run.runID, batchID: batchID, store: store, faults: faults)
+        let context = RunContext(job: definition.name, runID: run.runID, batchID: batchID, store: store, access: access, faults: faults)
 
         if objects.isEmpty {
             let manifest = RunManifest(
@@ -143,6 +152,16 @@ extension JobRunner {
         return try state.run(run.runID) ?? committed.0
     }
 
+    /// Records a run that failed before it planned anything (its role session could not be
+    /// made, or listing the source was denied), so the history says why nothing ran.
+    func recordFailedPlanning(runID: String, job: String, kind: RunKind, trigger: RunTrigger, started: Date, error: any Error) throws {
+        let record = RunRecord(
+            runID: runID, job: job, sequence: 0, kind: kind, trigger: trigger, status: .running, batchID: "", startedAt: started, finishedAt: nil,
+            sources: [], manifest: nil, error: nil)
+        let run = try state.beginRun(record)
+        try state.markFailed(run.runID, error: "\(error)", at: clock.now())
+    }
+
     /// Reads, transforms and writes every planned object on two threads: one parses and
     /// validates, the other deduplicates, partitions and encodes Parquet.
     private func process(plan: JobPlan, table: String, context: RunContext, objects: [SourceObject]) async throws -> WriterOutcome {
@@ -151,7 +170,7 @@ extension JobRunner {
         async let parsed: Void = PipelineThread.run(name: "tarn-job-parse") {
             do {
                 let transformer = try BatchTransformer(plan: plan)
-                let reader = SourceReader(plan: plan, store: store)
+                let reader = SourceReader(plan: plan, store: store, access: context.access)
                 for (index, object) in objects.enumerated() {
                     let (counts, warnings) = try reader.read(object) { text, mapping in
                         try queue.put(.batch(transformer.transform(text, mapping: mapping, object: index)))
@@ -230,7 +249,7 @@ extension JobRunner {
         let bytes = Array(try encoder.encode(manifest)) + [0x0A]
         let location = definition.manifests
         let upload = try StagedUpload(
-            store: store, kind: .manifest, bucket: location.bucket, key: location.prefix + context.runID + ".json", partition: nil,
+            context: context, kind: .manifest, bucket: location.bucket, key: location.prefix + context.runID + ".json", partition: nil,
             contentType: "application/json", metadata: context.objectMetadata)
         try bytes.withUnsafeBytes { try upload.write($0) }
         return try upload.finish()

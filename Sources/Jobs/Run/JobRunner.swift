@@ -28,6 +28,9 @@ public final class JobRunner: Sendable {
     public let state: JobStateStore
     /// The jobs directory (`state.db`, `keys/`).
     public let directory: String
+    /// Makes the role sessions of jobs that declare a `role`; nil when the runner has no IAM
+    /// (such jobs then fail rather than run unchecked).
+    let accessProvider: (any ObjectAccessProvider)?
     let clock: any WallClock
     let logger: Logger
     let locks = TableLocks()
@@ -41,7 +44,12 @@ public final class JobRunner: Sendable {
     ///   - catalog: the lake's catalog.
     ///   - directory: where `state.db` and the dedupe key files live.
     ///   - clock: time source for run records and manifests.
-    public init(store: ObjectStore, catalog: CatalogStore, directory: String, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.jobs")) throws {
+    ///   - access: makes the role sessions jobs with a `role` run as (the lake passes its IAM);
+    ///     jobs without a role act as Tarn itself.
+    public init(
+        store: ObjectStore, catalog: CatalogStore, directory: String, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tarn.jobs"),
+        access: (any ObjectAccessProvider)? = nil
+    ) throws {
         try FileSystem.createDirectory(directory + "/keys")
         self.store = store
         self.catalog = catalog
@@ -49,6 +57,22 @@ public final class JobRunner: Sendable {
         self.directory = directory
         self.clock = clock
         self.logger = logger
+        self.accessProvider = access
+    }
+
+    /// Who a run of `definition` acts as: a session of its role (named after the job and the
+    /// run, so KMS audit lines and denials say which run it was), or Tarn itself without one.
+    /// - Throws: `AccessDenied` when the job has a role but the runner has no IAM to make its
+    ///   session (it must not run with more rights than declared); `NoSuchEntity` for a
+    ///   missing role.
+    func access(for definition: JobDefinition, runID: String) throws -> any ObjectAccess {
+        guard let role = definition.role else { return TarnObjectAccess() }
+        guard let accessProvider else {
+            throw TarnError(.accessDenied, "job '\(definition.name)' runs as role \(role), but this job runner has no IAM to act as it")
+        }
+        // STS role session names are at most 64 characters of [\w+=,.@-].
+        let session = String("\(definition.name)@\(runID)".map { $0.isLetter || $0.isNumber || "+=,.@-_".contains($0) ? $0 : "-" }.prefix(64))
+        return try accessProvider.access(role: role, session: session)
     }
 
     // MARK: definitions

@@ -1,7 +1,7 @@
 import Foundation
 import Storage
 
-/// What every part of one run shares: names, the store and the fault hook.
+/// What every part of one run shares: names, the store, the identity it acts as and the fault hook.
 struct RunContext: Sendable {
     /// The job's name.
     let job: String
@@ -12,6 +12,9 @@ struct RunContext: Sendable {
     let batchID: String
     /// The object store.
     let store: ObjectStore
+    /// Who the run acts as: every store call is authorized with it first, and its key caller
+    /// is what SSE-KMS sees.
+    let access: any ObjectAccess
     /// Crash-test hook.
     let faults: FaultInjector
 

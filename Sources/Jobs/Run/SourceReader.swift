@@ -16,6 +16,8 @@ import TextFormats
 struct SourceReader {
     let plan: JobPlan
     let store: ObjectStore
+    /// Who reads (GetObject is authorized, SSE-KMS keys are decrypted as them).
+    let access: any ObjectAccess
     static let chunkSize = 4 << 20
     /// RFC 1952 §2.3.1: "ID1 (IDentification 1) ID2 (IDentification 2) These have the fixed
     /// values ID1 = 31 (0x1f, \037), ID2 = 139 (0x8b, \213), to identify the file as being in
@@ -28,7 +30,8 @@ struct SourceReader {
     /// - Throws: `TarnError(.conflict)` when the object changed since the run was planned,
     ///   `.invalidArgument` for a header without a needed column, `.corrupt` for bad gzip data.
     func read(_ object: SourceObject, emit: (TextBatch, [Int]) throws -> Void) throws -> (counts: ObjectCounts, warnings: [String]) {
-        let reader = try store.open(bucket: object.bucket, key: object.key)
+        try access.authorize(.read, bucket: object.bucket, key: object.key)
+        let reader = try store.open(bucket: object.bucket, key: object.key, caller: access.keyCaller)
         guard reader.info.etag == object.etag else {
             throw TarnError(.conflict, "\(object.uri) changed since the run was planned (ETag \(object.etag) → \(reader.info.etag)); run the job again")
         }

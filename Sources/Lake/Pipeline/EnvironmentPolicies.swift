@@ -82,7 +82,8 @@ enum EnvironmentPolicies {
                 ["Sid": "KeyAdministrationByTheAccount", "Effect": "Allow", "Principal": ["AWS": account], "Action": keyAdministrationActions, "Resource": "*"],
                 // The account principal alone would delegate use to every IAM identity whose
                 // policy allows it; the condition keeps it to the root user itself, which is what
-                // Tarn's in-process workers (jobs, marts, Firehose) act as.
+                // Tarn's in-process workers act as when no role is declared for them (Firehose
+                // always; jobs and marts without `etl`/`marts` roles).
                 [
                     "Sid": "KeyUseByTheRootUser", "Effect": "Allow", "Principal": ["AWS": account], "Action": keyUseActions, "Resource": "*",
                     "Condition": ["StringEquals": ["aws:PrincipalType": "Account"]],

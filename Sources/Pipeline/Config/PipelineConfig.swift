@@ -37,6 +37,20 @@ public struct PipelineConfig: Sendable, Equatable {
     /// The IAM role name of `role` in `environment`: `dev-etl`.
     public static func roleName(role: String, environment: String) -> String { "\(environment)-\(role)" }
 
+    /// The declared role whose sessions run the ETL jobs (`<env>-etl`).
+    public static let jobRole = "etl"
+    /// The declared role whose sessions refresh the marts (`<env>-marts`): it reads cleansed
+    /// tables and other marts, and writes and deletes mart versions in the analytics zone.
+    /// Neither `analyst` (read-only by design: BI users must not rewrite marts) nor `etl` (no
+    /// access to analytics) fits, so marts have their own role.
+    public static let martRole = "marts"
+
+    /// The IAM role a worker of `environment` acts as: `<env>-<role>` when `role` is declared
+    /// under `roles:`, nil otherwise (the worker then acts as Tarn itself).
+    public func workerRole(_ role: String, in environment: EnvironmentConfig) -> String? {
+        roles.contains { $0.name == role } ? Self.roleName(role: role, environment: environment.name) : nil
+    }
+
     /// The environment called `name`.
     public func environment(_ name: String) -> EnvironmentConfig? { environments.first { $0.name == name } }
 
@@ -56,7 +70,7 @@ public struct PipelineConfig: Sendable, Equatable {
             dedupe: table.dedupe,
             quarantine: ObjectLocation(bucket: bucket, prefix: zones.quarantine + table.name + "/"),
             manifests: ObjectLocation(bucket: bucket, prefix: zones.manifests + table.name + "/"),
-            output: table.output, triggers: table.triggers, description: table.description)
+            output: table.output, triggers: table.triggers, description: table.description, role: workerRole(Self.jobRole, in: environment))
     }
 }
 

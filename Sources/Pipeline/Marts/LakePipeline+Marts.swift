@@ -28,8 +28,13 @@ extension LakePipeline {
     /// removes.
     ///
     /// Every refresh recomputes the whole mart (no incremental refresh by partition yet).
-    public func refresh(_ mart: MartConfig, in environment: EnvironmentConfig, zones: ZoneConfig) async throws -> MartRefresh {
+    ///
+    /// With `role` (the environment's `marts` role), the refresh acts as a session of it: the
+    /// CTAS lists and reads the tables and writes the new version, and the old versions are
+    /// deleted, all authorized by the role's policies, with SSE-KMS keys requested as the role.
+    public func refresh(_ mart: MartConfig, in environment: EnvironmentConfig, zones: ZoneConfig, role: String? = nil) async throws -> MartRefresh {
         let started = Date()
+        let access = try martAccess(role: role, mart: mart, environment: environment)
         let stagedPrefix = mart.name + "__v"
         for table in try catalog.tables(database: environment.database) where table.name.hasPrefix(stagedPrefix) {
             try await catalog.dropTable(database: environment.database, name: table.name, ifExists: true)
@@ -44,16 +49,26 @@ extension LakePipeline {
         }
         let body = mart.sql.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
         let statement = "CREATE TABLE \(staged) WITH (\(properties.joined(separator: ", "))) AS\n\(body)"
-        var context = QueryContext(database: environment.database, workgroup: "marts")
+        var context = QueryContext(database: environment.database, workgroup: "marts", access: access)
         let result = try await query.execute(statement, context: &context)
         try await catalog.replaceTable(database: environment.database, name: mart.name, with: staged)
-        try await deleteObjects(bucket: environment.bucket, prefix: martPrefix, keeping: versionPrefix)
+        try await deleteObjects(bucket: environment.bucket, prefix: martPrefix, keeping: versionPrefix, access: access)
         let rows = Int64(result.result.textRows.first?.first ?? "") ?? 0
         let refresh = MartRefresh(
             mart: environment.database + "." + mart.name, location: "s3://\(environment.bucket)/\(versionPrefix)", rows: rows,
             bytes: result.bytesWritten, seconds: Date().timeIntervalSince(started), finishedAt: store.clock.now())
         logger.info("mart \(refresh.mart) refreshed: \(rows) rows, \(refresh.bytes) bytes in \(String(format: "%.2f", refresh.seconds)) s")
         return refresh
+    }
+
+    /// Who a refresh acts as: a session of `role`, or Tarn itself without one.
+    func martAccess(role: String?, mart: MartConfig, environment: EnvironmentConfig) throws -> any ObjectAccess {
+        guard let role else { return TarnObjectAccess() }
+        guard let accessProvider else {
+            throw TarnError(.accessDenied, "mart \(environment.database).\(mart.name) refreshes as role \(role), but this pipeline has no IAM to act as it")
+        }
+        // STS role session names are at most 64 characters of [\w+=,.@-].
+        return try accessProvider.access(role: role, session: String("mart-\(environment.name).\(mart.name)".prefix(64)))
     }
 
     /// Refreshes the marts of `environment` that depend (directly or through other marts) on
@@ -67,7 +82,7 @@ extension LakePipeline {
             if let current = changed {
                 guard mart.dependsOn.contains(where: current.contains) else { continue }
             }
-            refreshes.append(try await refresh(mart, in: environment, zones: config.zones))
+            refreshes.append(try await refresh(mart, in: environment, zones: config.zones, role: config.workerRole(PipelineConfig.martRole, in: environment)))
             changed?.insert(mart.name)
         }
         return refreshes

@@ -21,7 +21,7 @@ version: 1
 
 # Security per environment (docs/SECURITY.md, "lake.yaml"): SSE-KMS with the environment's own
 # customer managed key (created with rotation on), a key policy that lets only the account's
-# root user (Tarn's own workers) and the environment's roles use the key, a bucket policy that
+# root user (Tarn's own workers without a role, e.g. Firehose) and the environment's roles use the key, a bucket policy that
 # denies every request not made over TLS, and Block Public Access on.
 environments:
   dev:
@@ -47,11 +47,16 @@ zones:
 # Least-privilege roles, created in every environment as <env>-<role> (dev-etl, prod-etl, …),
 # each scoped to its environment's bucket prefixes and key.
 roles:
-  etl:
+  etl:             # the jobs run as <env>-etl (compaction reads and replaces cleansed files)
     description: "ETL jobs: read the raw zone, write cleansed data, rejected rows and run manifests"
-    read: [raw]
+    read: [raw, cleansed]
     write: [cleansed, quarantine, manifests]
     delete: [cleansed]
+  marts:           # mart refreshes run as <env>-marts
+    description: "Mart refreshes: read cleansed tables and marts, write and replace mart versions"
+    read: [cleansed, analytics]
+    write: [analytics]
+    delete: [analytics]
   ingest:
     description: "Store exports and delivery streams: put files in the raw zone, nothing else"
     write: [raw]

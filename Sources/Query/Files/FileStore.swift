@@ -31,11 +31,22 @@ public final class FileStore: Sendable {
     /// Whether local paths may be read. Off in the server (SQL must not read the server's
     /// files); on for the embedded CLI.
     public let allowLocalFiles: Bool
+    /// Who lists and reads objects: listings are authorized as `s3:ListBucket` of the prefix,
+    /// single-file lookups and opens as `s3:GetObject`, and encrypted objects are decrypted
+    /// with its key caller.
+    public let access: any ObjectAccess
 
     /// Creates a file store.
-    public init(objects: ObjectStore?, allowLocalFiles: Bool) {
+    public init(objects: ObjectStore?, allowLocalFiles: Bool, access: any ObjectAccess = TarnObjectAccess()) {
         self.objects = objects
         self.allowLocalFiles = allowLocalFiles
+        self.access = access
+    }
+
+    /// The same files as seen by `access` (a statement's identity).
+    public func scoped(_ access: any ObjectAccess) -> FileStore {
+        if access is TarnObjectAccess && self.access is TarnObjectAccess { return self }
+        return FileStore(objects: objects, allowLocalFiles: allowLocalFiles, access: access)
     }
 
     /// The files at a location: a single file, everything below a directory or prefix, or what
@@ -50,6 +61,7 @@ public final class FileStore: Sendable {
                 return try listObjects(store, bucket: bucket, prefix: base).filter { Glob.matches(base + $0.relativePath, pattern: key) }
             }
             if !key.isEmpty && !key.hasSuffix("/") {
+                try access.authorize(.read, bucket: bucket, key: key)
                 if let info = try store.index.object(bucket: bucket, key: key) {
                     let name = String(key.split(separator: "/").last ?? "")
                     return [DataFile(location: location, size: info.size, relativePath: name)]
@@ -79,7 +91,9 @@ public final class FileStore: Sendable {
     public func open(_ location: FileLocation) throws -> any RandomAccessFile {
         switch location {
         case .object(let bucket, let key):
-            return try objectStore(for: location).open(bucket: bucket, key: key)
+            let store = try objectStore(for: location)
+            try access.authorize(.read, bucket: bucket, key: key)
+            return try store.open(bucket: bucket, key: key, caller: access.keyCaller)
         case .local(let path):
             try requireLocal(path)
             return try LocalFile(path: path)
@@ -105,6 +119,7 @@ public final class FileStore: Sendable {
     }
 
     private func listObjects(_ store: ObjectStore, bucket: String, prefix: String) throws -> [DataFile] {
+        try access.authorizeList(bucket: bucket, prefix: prefix)
         var files: [DataFile] = []
         var after: String? = nil
         while true {

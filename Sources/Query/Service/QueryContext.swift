@@ -1,5 +1,6 @@
 import Columnar
 import QueryExecution
+import Storage
 
 /// Session state a statement runs with (Athena's `QueryExecutionContext` plus the workgroup).
 public struct QueryContext: Sendable, Equatable {
@@ -10,12 +11,25 @@ public struct QueryContext: Sendable, Equatable {
     /// Trino's `parse_decimal_literals_as_double` session setting: `1.5` is a DOUBLE rather
     /// than DECIMAL(2,1). Off by default, as in Athena.
     public var parseDecimalLiteralsAsDouble: Bool
+    /// Who the statement acts as on the object store: every file it lists, reads or writes is
+    /// authorized with it, and SSE-KMS sees its key caller (Athena runs a query with the
+    /// caller's S3 and KMS permissions). `TarnObjectAccess` (the default): Tarn itself, unchecked.
+    public var access: any ObjectAccess
 
     /// Creates a context.
-    public init(database: String = "default", workgroup: String = "primary", parseDecimalLiteralsAsDouble: Bool = false) {
+    public init(
+        database: String = "default", workgroup: String = "primary", parseDecimalLiteralsAsDouble: Bool = false, access: any ObjectAccess = TarnObjectAccess()
+    ) {
         self.database = database
         self.workgroup = workgroup
         self.parseDecimalLiteralsAsDouble = parseDecimalLiteralsAsDouble
+        self.access = access
+    }
+
+    /// Equal settings and the same principal.
+    public static func == (lhs: QueryContext, rhs: QueryContext) -> Bool {
+        lhs.database == rhs.database && lhs.workgroup == rhs.workgroup && lhs.parseDecimalLiteralsAsDouble == rhs.parseDecimalLiteralsAsDouble
+            && lhs.access.principal == rhs.access.principal
     }
 }
 

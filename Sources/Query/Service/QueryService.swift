@@ -246,7 +246,7 @@ public final class QueryService: Sendable {
     func engine(context: QueryContext, ledger: ScanLedger) -> QueryEngine {
         var engineOptions = options.engine
         engineOptions.binder.parseDecimalLiteralsAsDouble = context.parseDecimalLiteralsAsDouble
-        let lakeCatalog = LakeCatalog(defaultDatabase: context.database, store: catalog, files: files, ledger: ledger)
+        let lakeCatalog = LakeCatalog(defaultDatabase: context.database, store: catalog, files: files.scoped(context.access), ledger: ledger)
         return QueryEngine(catalog: lakeCatalog, options: engineOptions)
     }
 

@@ -47,6 +47,9 @@ final class PartitionedParquetWriter {
     }
 
     let objects: ObjectStore
+    /// Who writes: each file is authorized as `s3:PutObject` of its key and encrypted with a
+    /// data key requested as its key caller.
+    let access: any ObjectAccess
     let bucket: String
     /// Key prefix of the table (ends with `/`, or is empty for a bucket root).
     let directory: String
@@ -73,13 +76,14 @@ final class PartitionedParquetWriter {
     ///   - partitionColumns: indices of the partition columns in `schema` (the rest are data).
     ///   - filePrefix: a name unique to this write (the query id).
     init(
-        objects: ObjectStore, location: FileLocation, schema: Schema, partitionColumns: [Int], options: WriteOptions, memoryLimit: Int,
+        objects: ObjectStore, access: any ObjectAccess = TarnObjectAccess(), location: FileLocation, schema: Schema, partitionColumns: [Int], options: WriteOptions, memoryLimit: Int,
         filePrefix: String, overrides: [[Value]: FileLocation] = [:]
     ) throws {
         guard case .object(let bucket, let key) = location else {
             throw TarnError(.invalidArgument, "tables are written to s3:// locations, not \(location)")
         }
         self.objects = objects
+        self.access = access
         self.bucket = bucket
         self.directory = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
         let partitioned = Set(partitionColumns)
@@ -146,7 +150,8 @@ final class PartitionedParquetWriter {
             bucket = otherBucket
             key = prefix + name
         }
-        let upload = try objects.beginUpload(bucket: bucket)
+        try access.authorize(.write, bucket: bucket, key: key)
+        let upload = try objects.beginUpload(bucket: bucket, key: key, caller: access.keyCaller)
         do {
             let writer = try ParquetWriter(schema: dataSchema, sink: UploadSink(upload: upload), options: options)
             let file = OpenFile(key: key, partitionPath: partitionPath, values: values, upload: upload, writer: writer)

@@ -81,7 +81,7 @@ extension QueryService {
                 "partitioned_by \(properties.partitionedBy) must name the last columns of the query, in order (the query's columns: \(schema.fields.map(\.name).joined(separator: ", ")))")
         }
         let location = try await tableLocation(properties.location, database: databaseDefinition, table: name)
-        let files = self.files
+        let files = self.files.scoped(context.access)
         let existing = try await BlockingIO.run { try files.list(location) }
         guard existing.isEmpty else {
             throw TarnError(.conflict, "HIVE_PATH_ALREADY_EXISTS: Target directory for table '\(database).\(name)' already exists: \(location)")
@@ -94,7 +94,7 @@ extension QueryService {
             parquet.compression = properties.compression
             (written, statistics) = try await write(
                 plan: plan, names: names, engine: engine, location: location, schema: schema, partitionIndices: partitionIndices,
-                overrides: [:], parquet: parquet, id: id)
+                overrides: [:], parquet: parquet, id: id, access: context.access)
             try await objects.commit(written.map { $0.staged })
         }
         let columns = schema.fields.map { CatalogColumn(name: $0.name, type: HiveType.render($0.type)) }
@@ -160,7 +160,7 @@ extension QueryService {
         }
         let (written, statistics) = try await write(
             plan: plan, names: names, engine: engine, location: location, schema: schema, partitionIndices: partitionIndices,
-            overrides: overrides, parquet: options.parquet, id: id, reorder: sources)
+            overrides: overrides, parquet: options.parquet, id: id, reorder: sources, access: context.access)
         // New partitions are registered before their files become visible: a reader in between
         // sees them empty, never partly filled.
         var added: [[String]] = []
@@ -185,10 +185,10 @@ extension QueryService {
     /// `schema`'s types) into staged files; aborts every file on failure.
     private func write(
         plan: LogicalPlan, names: [String], engine: QueryEngine, location: FileLocation, schema: Schema, partitionIndices: [Int],
-        overrides: [[Value]: FileLocation], parquet: WriteOptions, id: String, reorder: [Int?]? = nil
+        overrides: [[Value]: FileLocation], parquet: WriteOptions, id: String, reorder: [Int?]? = nil, access: any ObjectAccess
     ) async throws -> ([WrittenFile], QueryStatistics) {
         let writer = try PartitionedParquetWriter(
-            objects: objects, location: location, schema: schema, partitionColumns: partitionIndices, options: parquet,
+            objects: objects, access: access, location: location, schema: schema, partitionColumns: partitionIndices, options: parquet,
             memoryLimit: options.writeMemoryLimit, filePrefix: id.replacingDashes(), overrides: overrides)
         let box = WriterBox(writer)
         do {

@@ -1,0 +1,45 @@
+import Access
+import Keys
+import Storage
+import Synchronization
+import TarnCore
+
+/// An in-process worker acting as a role session: `ObjectAccess` over `LakeSession`, so jobs
+/// and mart refreshes are authorized by the same evaluator as S3 requests (IAM identity
+/// policies, the bucket policy, Block Public Access), and KMS sees the role session as caller.
+struct RoleObjectAccess: ObjectAccess {
+    /// The role session.
+    let session: LakeSession
+
+    var principal: String { session.principal.arn }
+
+    var keyCaller: KeyCaller? { session.lake.keyCaller(session.principal, context: session.context) }
+
+    func authorize(_ action: ObjectAccessAction, bucket: String, key: String?, prefix: String?) throws {
+        var context = session.context
+        if let prefix { context["s3:prefix"] = [prefix] }
+        let decision = session.lake.authorizeS3(principal: session.principal, action: action.rawValue, bucket: bucket, key: key, context: context)
+        // The decision's reason names the principal, the action and the resource ARN.
+        guard decision.isAllowed else { throw TarnError(.accessDenied, "Access Denied: \(decision.reason)") }
+    }
+}
+
+/// The lake as `ObjectAccessProvider` for the job runner and the mart refreshes it creates.
+///
+/// The workers are created inside `Lake.init`, before the lake exists as a value, and the lake
+/// owns them: the provider is attached afterwards and holds the lake weakly, so no reference
+/// cycle keeps a closed lake (and its directory lock) alive.
+final class LakeRoleAccess: ObjectAccessProvider {
+    private struct WeakLake { weak var lake: Lake? }
+    private let target = Mutex(WeakLake())
+
+    /// Points the provider at `lake` (once it is initialized).
+    func attach(_ lake: Lake) { target.withLock { $0.lake = lake } }
+
+    func access(role: String, session: String) throws -> any ObjectAccess {
+        guard let lake = target.withLock({ $0.lake }) else {
+            throw TarnError(.conflict, "the lake is closed; role \(role) cannot be assumed")
+        }
+        return RoleObjectAccess(session: try lake.session(role: role, name: session))
+    }
+}

@@ -3,7 +3,8 @@
 end-to-end freshness through Firehose. Method and results: docs/BENCHMARKS.md ("Streaming ingest").
 
 Usage: ingest_bench.py [--tarn .build/release/tarn] [--seconds 10] [--shards 4] [--producers 1,8,64]
-                       [--skip-redis] [--freshness-samples 20]
+                       [--skip-redis] [--freshness-samples 20] [--debounce 0.5] [--freshness-only]
+                       [--data-root DIR]
 
 Tarn: a real `tarn server` (release build) on a fresh data directory under ./bench-data; each
 producer is a thread with its own keep-alive HTTP connection sending SigV4-signed PutRecords
@@ -16,8 +17,13 @@ by `redis-benchmark` with the same client counts, pipelines of 500 `XADD` of 1 K
 (MAXLEN ~ 100000 keeps memory bounded). Both run on this machine in the same run, sharing its
 cores with their load generators.
 
-Freshness: PutRecordBatch of one record into a DirectPut delivery stream with a 0 s buffering
-interval, then list/get the destination prefix until the record is in an object.
+Freshness: one JSON record via Firehose PutRecord (DirectPut) or Kinesis PutRecord (a delivery
+stream reading the stream), 0 s buffering interval. Two times per sample: until list/get of the
+destination prefix finds the record in a raw object, and until the record's cleansed Parquet
+file is listed under the target prefix of an ETL job (defined with `tarn jobs define` before the
+server starts) that is triggered by ObjectCreated under `raw/` with a short debounce. A job
+publishes its files and catalog partitions in one commit, so listed means queryable. One
+unrecorded warm-up sample per path (the first run creates the table in the catalog).
 
 Prints `RESULT name=value unit` lines and a Markdown table.
 """
@@ -139,13 +145,43 @@ def run_tarn_producers(endpoint_port, body, producers, seconds):
     return len(latencies) * 500 / elapsed, latencies
 
 
+def define_freshness_job(data, args):
+    """Defines the cleansing job on the Firehose destination (embedded mode: before the server starts)."""
+    job = {
+        "name": "fresh_events",
+        "source": {"bucket": FRESH_BUCKET, "prefix": "raw/", "format": "json"},
+        "target": {
+            "database": "fresh", "table": "events", "bucket": FRESH_BUCKET, "prefix": CLEANSED_PREFIX,
+            "columns": [
+                {"name": "id", "type": "string", "rules": {"required": True, "pattern": "[0-9a-f]{32}"}},
+                {"name": "path", "type": "string", "transforms": ["lower"], "rules": {"required": True, "allowedValues": ["direct", "kinesis"]}},
+                {"name": "at", "type": "timestamp", "rules": {"required": True}},
+                {"name": "year", "type": "int", "derived": {"function": "year", "column": "at"}},
+                {"name": "month", "type": "int", "derived": {"function": "month", "column": "at"}},
+                {"name": "day", "type": "int", "derived": {"function": "day", "column": "at"}},
+            ],
+            "partitionKeys": ["year", "month", "day"],
+        },
+        "dedupe": {"keys": ["id"]},
+        "quarantine": {"bucket": FRESH_BUCKET, "prefix": "quarantine/events/"},
+        "triggers": {"onObjectCreated": True, "debounceSeconds": args.debounce},
+    }
+    path = os.path.join(data, "..", f"{os.path.basename(data)}-job.json")
+    with open(path, "w") as f:
+        json.dump(job, f)
+    subprocess.run([args.tarn, "jobs", "define", path, "--create-buckets", "--data", data], check=True, capture_output=True)
+    os.remove(path)
+
+
 def bench_tarn(args, rows):
     data = tempfile.mkdtemp(prefix="ingest-", dir=args.data_root)
     os.environ["TARN_BIN"] = args.tarn
+    if args.freshness_samples:
+        define_freshness_job(data, args)
     server = TarnProcess(data).start()
     try:
         kinesis = make_client("kinesis", server.endpoint)
-        for producers in args.producers:
+        for producers in [] if args.freshness_only else args.producers:
             stream = f"bench-{producers}"
             kinesis.create_stream(StreamName=stream, ShardCount=args.shards)
             body = put_records_body(stream)
@@ -168,13 +204,18 @@ def bench_tarn(args, rows):
         shutil.rmtree(data, ignore_errors=True)
 
 
+FRESH_BUCKET = "fresh"
+CLEANSED_PREFIX = "cleansed/events/"
+
+
 def bench_freshness(server, args, rows):
     s3 = make_s3_client(server.endpoint)
     firehose = make_client("firehose", server.endpoint)
     kinesis = make_client("kinesis", server.endpoint)
-    s3.create_bucket(Bucket="fresh")
+    if FRESH_BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=FRESH_BUCKET)  # --create-buckets of `tarn jobs define` made it already
     destination = lambda prefix: {  # noqa: E731
-        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": "arn:aws:s3:::fresh", "Prefix": prefix,
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": f"arn:aws:s3:::{FRESH_BUCKET}", "Prefix": prefix,
         "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0},
         "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord", "Parameters": []}]}}
     firehose.create_delivery_stream(DeliveryStreamName="fresh-direct", ExtendedS3DestinationConfiguration=destination("raw/direct/"))
@@ -185,31 +226,66 @@ def bench_freshness(server, args, rows):
         KinesisStreamSourceConfiguration={"KinesisStreamARN": arn, "RoleARN": "arn:aws:iam::000000000000:role/firehose"},
         ExtendedS3DestinationConfiguration=destination("raw/kinesis/"))
 
-    def wait_visible(prefix, marker, seen):
+    def new_keys(prefix, seen):
+        fresh = []
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=FRESH_BUCKET, Prefix=prefix):
+            fresh += [o["Key"] for o in page.get("Contents", []) if o["Key"] not in seen]
+        seen.update(fresh)
+        return fresh
+
+    def wait_raw(prefix, marker, seen):
         while True:
-            for o in s3.list_objects_v2(Bucket="fresh", Prefix=prefix).get("Contents", []):
-                if o["Key"] in seen:
-                    continue
-                seen.add(o["Key"])
-                if marker in s3.get_object(Bucket="fresh", Key=o["Key"])["Body"].read():
+            for key in new_keys(prefix, seen):
+                if marker in s3.get_object(Bucket=FRESH_BUCKET, Key=key)["Body"].read():
                     return
             time.sleep(0.005)
 
-    for label, prefix, put in (
-        ("Firehose DirectPut", "raw/direct/", lambda m: firehose.put_record(DeliveryStreamName="fresh-direct", Record={"Data": m})),
-        ("Kinesis → Firehose", "raw/kinesis/", lambda m: kinesis.put_record(StreamName="fresh", Data=m, PartitionKey=m.decode())),
+    def contains(parquet, marker):
+        try:
+            import io
+            import pyarrow.parquet as pq
+            return marker.decode() in pq.read_table(io.BytesIO(parquet), columns=["id"]).column("id").to_pylist()
+        except ImportError:
+            return marker in parquet  # a one-row file: the value is stored verbatim
+
+    def wait_cleansed(marker, seen, start):
+        """Time until a file holding the record is listed; the check that it holds it is not timed."""
+        deadline = time.perf_counter() + 120
+        while time.perf_counter() < deadline:
+            keys = new_keys(CLEANSED_PREFIX, seen)
+            listed_at = time.perf_counter()
+            for key in keys:
+                if key.endswith(".parquet") and contains(s3.get_object(Bucket=FRESH_BUCKET, Key=key)["Body"].read(), marker):
+                    return (listed_at - start) * 1000
+            time.sleep(0.005)
+        raise RuntimeError(f"record {marker.decode()} not in a cleansed file after 120 s")
+
+    cleansed_seen = set()
+    for label, path, prefix, put in (
+        ("Firehose DirectPut", "direct", "raw/direct/", lambda m: firehose.put_record(DeliveryStreamName="fresh-direct", Record={"Data": m})),
+        ("Kinesis → Firehose", "kinesis", "raw/kinesis/", lambda m: kinesis.put_record(StreamName="fresh", Data=m, PartitionKey=m.decode())),
     ):
-        samples, seen = [], set()
-        for _ in range(args.freshness_samples):
+        raw_samples, cleansed_samples, seen = [], [], set()
+        for sample in range(args.freshness_samples + 1):
             marker = uuid.uuid4().hex.encode()
+            now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            record = json.dumps({"id": marker.decode(), "path": path, "at": now}).encode()
             start = time.perf_counter()
-            put(marker)
-            wait_visible(prefix, marker, seen)
-            samples.append((time.perf_counter() - start) * 1000)
+            put(record)
+            wait_raw(prefix, marker, seen)
+            raw_ms = (time.perf_counter() - start) * 1000
+            cleansed_ms = wait_cleansed(marker, cleansed_seen, start)
+            if sample:  # sample 0 warms up (the job's first run creates the table)
+                raw_samples.append(raw_ms)
+                cleansed_samples.append(cleansed_ms)
         key = label.split()[0].lower()
-        result(f"freshness_{key}_p50", percentile(samples, 50), "ms")
-        result(f"freshness_{key}_max", max(samples), "ms")
-        rows.append((f"Freshness {label} → object in raw/ (interval 0 s)", None, percentile(samples, 50), max(samples)))
+        result(f"freshness_{key}_p50", percentile(raw_samples, 50), "ms")
+        result(f"freshness_{key}_max", max(raw_samples), "ms")
+        result(f"freshness_{key}_cleansed_p50", percentile(cleansed_samples, 50), "ms")
+        result(f"freshness_{key}_cleansed_max", max(cleansed_samples), "ms")
+        rows.append((f"Freshness {label} → object in raw/ (interval 0 s)", None, percentile(raw_samples, 50), max(raw_samples)))
+        rows.append((f"Freshness {label} → cleansed Parquet listed (job, debounce {args.debounce:g} s)", None,
+                     percentile(cleansed_samples, 50), max(cleansed_samples)))
 
 
 def bench_redis(args, rows):
@@ -258,13 +334,15 @@ def main():
     parser.add_argument("--producers", default="1,8,64")
     parser.add_argument("--skip-redis", action="store_true")
     parser.add_argument("--freshness-samples", type=int, default=20)
+    parser.add_argument("--debounce", type=float, default=0.5, help="the freshness job's trigger debounce, seconds")
+    parser.add_argument("--freshness-only", action="store_true", help="only the freshness samples (no PutRecords load, no Redis)")
     parser.add_argument("--data-root", default=os.path.join(ROOT, "bench-data"))
     args = parser.parse_args()
     args.producers = [int(p) for p in args.producers.split(",")]
     os.makedirs(args.data_root, exist_ok=True)
     rows = []
     bench_tarn(args, rows)
-    if not args.skip_redis:
+    if not (args.skip_redis or args.freshness_only):
         bench_redis(args, rows)
     print("\n| workload | records/s | MB/s | p50 ms | p99 (max for freshness) ms |\n|---|---:|---:|---:|---:|")
     for label, rate, p50, p99 in rows:

@@ -78,7 +78,9 @@ enum S3Authorization {
             if has("tagging") { action = "s3:DeleteObjectTagging" }
             else if has("uploadId") { action = "s3:AbortMultipartUpload" }
             else { action = "s3:DeleteObject" }
-        case .post: action = "s3:PutObject"
+        // POST ?restore is RestoreObject, its own IAM action; the other object POSTs (multipart
+        // create/complete, form uploads) are writes.
+        case .post: action = has("restore") ? "s3:RestoreObject" : "s3:PutObject"
         default: action = "s3:GetObject"
         }
         return S3Permission(action: action, bucket: bucket, key: key)

@@ -62,7 +62,7 @@ def main():
         con = duckdb.connect()
         con.execute("SET threads = 1")
         start = time.perf_counter()
-        table = con.execute("SELECT * FROM read_parquet('%s')" % args[0]).fetch_arrow_table()
+        table = con.execute("SELECT * FROM read_parquet('%s')" % args[0]).to_arrow_table()
         result("duckdb_decode_seconds", time.perf_counter() - start, "s")
         result("duckdb_decode_rows", table.num_rows, "rows")
     else:

@@ -50,7 +50,35 @@ extension Lake {
             }
         }
         let reviewer = Reviewer(prices: configuration.prices, thresholds: thresholds)
-        return reviewer.review(ReviewSnapshot(asOf: now, buckets: buckets, datasets: datasets.sorted, keys: try customerKeyFacts(buckets: buckets)))
+        return reviewer.review(
+            ReviewSnapshot(
+                asOf: now, buckets: buckets, datasets: datasets.sorted, keys: try customerKeyFacts(buckets: buckets),
+                textTables: try textTableUsage(asOf: now)))
+    }
+
+    /// Catalog tables stored as CSV or JSON with the statements that read them in the 30 days
+    /// before `asOf` (from the query history).
+    func textTableUsage(asOf: Date) throws -> [TextTableUsage] {
+        var usage: [String: (queries: Int, bytes: Int64)] = [:]
+        if let history = query.history {
+            for statement in try history.usage(from: asOf.addingTimeInterval(-30 * 86_400), to: asOf) {
+                for scan in statement.tables {
+                    let name = (scan.database ?? "default") + "." + scan.table
+                    usage[name, default: (0, 0)].queries += 1
+                    usage[name, default: (0, 0)].bytes += scan.bytesScanned
+                }
+            }
+        }
+        var tables: [TextTableUsage] = []
+        for database in try catalog.databases() {
+            for table in try catalog.tables(database: database.name) where table.format != .parquet {
+                let name = database.name + "." + table.name
+                let used = usage[name] ?? (0, 0)
+                tables.append(
+                    TextTableUsage(name: name, format: table.format.rawValue, location: table.location, queries: used.queries, bytesScanned: used.bytes))
+            }
+        }
+        return tables
     }
 
     /// A bucket's encryption, TLS-only and Block Public Access facts. Whether plain HTTP is

@@ -1,5 +1,6 @@
 import Foundation
 import Lake
+import Query
 import TarnCore
 import TarnTesting
 import Testing
@@ -188,5 +189,35 @@ import Testing
         #expect { try LakeConfiguration.parse("tiers: { standard: { directory: elsewhere } }") } throws: { ($0 as? TarnError)?.code == .invalidArgument }
         #expect { try LakeConfiguration.parse("restore: { GLACIER: { Standard: soon } }") } throws: { ($0 as? TarnError)?.code == .invalidArgument }
         #expect(try LakeConfiguration.parse("") == LakeConfiguration())
+    }
+}
+
+/// The query history makes "a CSV table queried often" visible: the finding appears once the
+/// table has been read by the threshold's number of queries in the last 30 days.
+@Suite struct TextTableQueriedOftenTests {
+    @Test func frequentlyQueriedCSVTableIsFound() async throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-review-text")
+        defer { directory.remove() }
+        let lake = try Lake(path: directory.path, environment: ["TARN_ROOT_ACCESS_KEY_ID": "K", "TARN_ROOT_SECRET_ACCESS_KEY": "S"])
+        try await lake.store.createBucket("shop")
+        try await lake.store.put(bucket: "shop", key: "curated/sales/a.csv", bytes: ReviewTests.salesCSV(bytes: 50_000))
+        var context = QueryContext()
+        _ = try await lake.query.execute("CREATE DATABASE shop", context: &context)
+        _ = try await lake.query.execute(
+            """
+            CREATE EXTERNAL TABLE shop.sales (sale_id bigint, store_id int, product_id int, quantity int, unit_price double, sold_at string)
+            ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' STORED AS TEXTFILE LOCATION 's3://shop/curated/sales/'
+            TBLPROPERTIES ('skip.header.line.count' = '1')
+            """, context: &context)
+        func finding() throws -> Finding? {
+            try lake.review().findings.first { $0.check == "performance.text-format-queried-often" }
+        }
+        for _ in 0..<9 { _ = try await lake.query.execute("SELECT sum(quantity) FROM shop.sales", context: &context) }
+        #expect(try finding() == nil, "nine queries are under the threshold of ten")
+        _ = try await lake.query.execute("SELECT count(*) FROM shop.sales WHERE store_id = 3", context: &context)
+        let found = try #require(try finding())
+        #expect(found.resource == "s3://shop/curated/sales/")
+        #expect(found.evidence.contains { $0.hasPrefix("10 queries in the last 30 days read") })
+        #expect(try lake.review().checksUnavailable["performance.text-format-queried-often"] == nil)
     }
 }

@@ -12,13 +12,16 @@ public struct ReviewSnapshot: Sendable {
     public var datasets: [DatasetLayout]
     /// Customer managed KMS keys (AWS managed keys rotate on their own).
     public var keys: [KeyFacts]
+    /// Catalog tables stored as text (CSV/JSON) with how often they were queried.
+    public var textTables: [TextTableUsage] = []
 
     /// Creates a snapshot.
-    public init(asOf: Date, buckets: [BucketFacts], datasets: [DatasetLayout], keys: [KeyFacts] = []) {
+    public init(asOf: Date, buckets: [BucketFacts], datasets: [DatasetLayout], keys: [KeyFacts] = [], textTables: [TextTableUsage] = []) {
         self.asOf = asOf
         self.buckets = buckets
         self.datasets = datasets
         self.keys = keys
+        self.textTables = textTables
     }
 }
 
@@ -118,9 +121,34 @@ public struct ReviewThresholds: Sendable, Equatable {
     public var unpartitionedBytes: Int64 = 1 << 30
     /// Text bytes from which a curated data set should be Parquet.
     public var textFormatBytes: Int64 = 1 << 20
+    /// Queries in the last 30 days from which a text-format table counts as "queried often".
+    public var textTableQueriesPerMonth = 10
     /// Zones whose data is expected in its source format (not flagged as text tables).
     public var sourceZones: Set<String> = ["landing", "raw", "staging"]
 
     /// The defaults.
     public init() {}
+}
+
+/// A catalog table stored as CSV or JSON and its use by queries over the last 30 days.
+public struct TextTableUsage: Sendable, Equatable {
+    /// `database.table`.
+    public var name: String
+    /// `csv` or `json`.
+    public var format: String
+    /// Its location (`s3://bucket/prefix/`).
+    public var location: String
+    /// Statements that read it.
+    public var queries: Int
+    /// Bytes those statements read from it.
+    public var bytesScanned: Int64
+
+    /// Creates the facts.
+    public init(name: String, format: String, location: String, queries: Int, bytesScanned: Int64) {
+        self.name = name
+        self.format = format
+        self.location = location
+        self.queries = queries
+        self.bytesScanned = bytesScanned
+    }
 }

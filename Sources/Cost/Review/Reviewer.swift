@@ -23,7 +23,6 @@ public struct Reviewer: Sendable {
     public static let unavailable: [String: String] = [
         "security.root-used-by-services":
             "needs a request log saying which credentials S3 and streaming requests used; Tarn keeps none (the KMS audit log names principals, but Tarn's own in-process workers act as the root user by design, so root there proves nothing)",
-        "performance.text-format-queried-often": "query frequency needs the query history (query work, not in this build); curated text data sets are checked without it",
     ]
 
     /// Runs every available check.
@@ -35,6 +34,7 @@ public struct Reviewer: Sendable {
             ("performance.tiny-partitions", tinyPartitions),
             ("performance.unpartitioned", unpartitioned),
             ("performance.text-format", textFormat),
+            ("performance.text-format-queried-often", textTablesQueriedOften),
             ("security.unencrypted-bucket", unencryptedBuckets),
             ("security.encryption-not-as-declared", encryptionNotAsDeclared),
             ("security.tls-only-policy", tlsOnlyPolicy),

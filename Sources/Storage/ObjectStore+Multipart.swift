@@ -23,7 +23,8 @@ extension ObjectStore {
         let uploadID = String(MetadataIndex.milliseconds(created), radix: 16) + Identifiers.randomToken(length: 40)
         // Parts are written straight to the class's tier; the placement is fixed now so every
         // part of the upload lands in the same place even if the configuration changes.
-        attributes.placement = tiers.placement(for: try StorageClass(header: attributes.storageClass))
+        attributes.placement = tiers.placement(for: try StorageClass(header: attributes.storageClass))?
+            .forNewBlobs(encrypted: attributes.encryption != nil)
         try await index.createUpload(UploadInfo(uploadID: uploadID, bucket: bucket, key: key, initiated: created, attributes: attributes))
         return uploadID
     }

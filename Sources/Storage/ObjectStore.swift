@@ -124,7 +124,8 @@ public final class ObjectStore: Sendable {
     ) throws -> ObjectUpload {
         try self.bucket(bucket)
         let dataKey = try newObjectKey(bucket: bucket, key: key, encryption: encryption, caller: caller)
-        let (writer, placement) = try newBlobWriter(placement: tiers.placement(for: storageClass), dataKey: dataKey?.key)
+        let (writer, placement) = try newBlobWriter(
+            placement: tiers.placement(for: storageClass)?.forNewBlobs(encrypted: dataKey != nil), dataKey: dataKey?.key)
         return ObjectUpload(store: self, bucket: bucket, writer: writer, algorithm: checksum, encryption: dataKey?.stored, placement: placement)
     }
 

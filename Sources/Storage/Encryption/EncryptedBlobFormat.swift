@@ -29,6 +29,20 @@ public enum EncryptedBlobFormat {
     static let magic: [UInt8] = Array("TRNE".utf8)
     static let format: UInt8 = 1
 
+    /// The plaintext size of an encrypted blob of `size` bytes (the inverse of `encryptedSize`),
+    /// for layers above encryption whose length is not recorded in the object's metadata.
+    /// - Throws: `Corrupt` when no plaintext size gives `size`.
+    public static func plaintextSize(encryptedSize size: Int64, blob: String) throws -> Int64 {
+        // (k − 1) full chunks of C + T bytes, then a final chunk of r + T bytes with 0 ≤ r < C.
+        let body = size - Int64(headerSize) - Int64(tagSize)
+        let full = body >= 0 ? body / Int64(chunkSize + tagSize) : -1
+        let rest = body - max(full, 0) * Int64(chunkSize + tagSize)
+        guard full >= 0, rest < Int64(chunkSize) else {
+            throw TarnError(.corrupt, "blob \(blob): \(size) bytes is no valid length of an encrypted blob")
+        }
+        return full * Int64(chunkSize) + rest
+    }
+
     /// The blob's size for a plaintext of `size` bytes.
     public static func encryptedSize(plaintextSize size: Int64) -> Int64 {
         let chunks = size / Int64(chunkSize) + 1

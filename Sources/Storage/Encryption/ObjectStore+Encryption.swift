@@ -49,6 +49,16 @@ extension ObjectStore {
         let placement = info.attributes.placement
         guard let stored = info.attributes.encryption else { return try info.segments.map { try openBlob($0, placement: placement) } }
         let dataKey = try objectKey(stored, caller: caller)
+        if let placement, placement.compressed, placement.compressedBeforeEncryption == true {
+            // File = AES-GCM chunks of the compressed layout: decrypt, then decompress.
+            return try info.segments.map { segment in
+                let raw = try tiers.store(tier: placement.tier).open(segment.blob)
+                let compressed = try DecryptingBlobReader(
+                    inner: raw, dataKey: dataKey, plaintextSize: try EncryptedBlobFormat.plaintextSize(encryptedSize: raw.size, blob: segment.blob.rawValue),
+                    blob: segment.blob.rawValue)
+                return try DecompressingBlobReader(inner: compressed, blob: segment.blob)
+            }
+        }
         return try info.segments.map { segment in
             try DecryptingBlobReader(
                 inner: try openBlob(segment, placement: placement), dataKey: dataKey, plaintextSize: segment.size, blob: segment.blob.rawValue)

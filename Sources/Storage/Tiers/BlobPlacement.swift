@@ -7,10 +7,23 @@ public struct BlobPlacement: Sendable, Codable, Equatable {
     public var tier: String
     /// Whether each blob is in the `ChunkedCompression` layout.
     public var compressed: Bool
+    /// For compressed, encrypted blobs: true when the plaintext was compressed and the
+    /// compressed stream encrypted (file = AES-GCM chunks of the compressed layout), which is
+    /// how every such blob is written now; nil/false for blobs written before, where the
+    /// ciphertext was compressed (and so barely shrank).
+    public var compressedBeforeEncryption: Bool?
 
     /// Creates a placement.
-    public init(tier: String, compressed: Bool) {
+    public init(tier: String, compressed: Bool, compressedBeforeEncryption: Bool? = nil) {
         self.tier = tier
         self.compressed = compressed
+        self.compressedBeforeEncryption = compressedBeforeEncryption
+    }
+
+    /// The placement for new blobs: compressed tiers compress before encrypting.
+    func forNewBlobs(encrypted: Bool) -> BlobPlacement {
+        var placement = self
+        placement.compressedBeforeEncryption = compressed && encrypted ? true : nil
+        return placement
     }
 }

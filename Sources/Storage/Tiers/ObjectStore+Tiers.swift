@@ -7,27 +7,36 @@ extension ObjectStore {
     /// A writer for a new blob with `placement` (nil: the standard tier, uncompressed),
     /// encrypting with `dataKey` when there is one.
     ///
-    /// Encryption sits above compression (plaintext → AES-GCM chunks → compressed chunks →
-    /// file), so a compressed tier gains little on encrypted objects; see docs/COST.md.
+    /// Compressed and encrypted blobs are written plaintext → compressed chunks → AES-GCM chunks
+    /// → file when the placement says `compressedBeforeEncryption` (every new blob; see
+    /// `BlobPlacement.forNewBlobs`), and plaintext → AES-GCM → compressed chunks for blobs of
+    /// uploads begun before that existed, so every part of one object has one layout.
     /// - Returns: the writer and the placement to record in the object's attributes.
     func newBlobWriter(placement: BlobPlacement?, dataKey: SymmetricKey? = nil) throws -> (any BlobWriter, BlobPlacement?) {
-        let stored: any BlobWriter
-        if let placement {
-            let raw = try tiers.store(tier: placement.tier).create()
-            stored = placement.compressed ? CompressingBlobWriter(inner: raw) : raw
-        } else {
-            stored = try blobs.create()
+        guard let placement else {
+            let raw = try blobs.create()
+            return (try encrypting(raw, dataKey), nil)
         }
-        guard let dataKey else { return (stored, placement) }
+        let raw = try tiers.store(tier: placement.tier).create()
+        guard placement.compressed else { return (try encrypting(raw, dataKey), placement) }
+        if dataKey != nil && placement.compressedBeforeEncryption == true {
+            return (CompressingBlobWriter(inner: try encrypting(raw, dataKey)), placement)
+        }
+        return (try encrypting(CompressingBlobWriter(inner: raw), dataKey), placement)
+    }
+
+    /// `inner` wrapped in an encrypting writer when there is a data key.
+    private func encrypting(_ inner: any BlobWriter, _ dataKey: SymmetricKey?) throws -> any BlobWriter {
+        guard let dataKey else { return inner }
         do {
-            return (try EncryptingBlobWriter(inner: stored, dataKey: dataKey), placement)
+            return try EncryptingBlobWriter(inner: inner, dataKey: dataKey)
         } catch {
-            stored.abort()
+            inner.abort()
             throw error
         }
     }
 
-    /// Opens one of an object's blobs where its placement says it is.
+    /// Opens one of an object's blobs where its placement says it is (still encrypted, if it is).
     func openBlob(_ segment: Segment, placement: BlobPlacement?) throws -> any BlobReader {
         guard let placement else { return try blobs.open(segment.blob) }
         let raw = try tiers.store(tier: placement.tier).open(segment.blob)
@@ -71,9 +80,9 @@ extension ObjectStore {
     @discardableResult
     public func transition(_ expected: ObjectInfo, to target: StorageClass) async throws -> ObjectInfo? {
         guard let source = try openReader(expected) else { return nil }
-        let placement = tiers.placement(for: target)
         // The moved bytes stay encrypted under the object's own data key.
         let dataKey = try expected.attributes.encryption.map { try objectKey($0, caller: nil) }
+        let placement = tiers.placement(for: target)?.forNewBlobs(encrypted: dataKey != nil)
         let (writer, _) = try newBlobWriter(placement: placement, dataKey: dataKey)
         do {
             try await copyVerified(from: source, into: writer)

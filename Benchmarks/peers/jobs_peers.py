@@ -28,7 +28,7 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-GENERATOR = os.path.join(ROOT, "Tests", "JobsTests", "Fixtures", "gen_retail.py")
+GENERATOR = os.path.join(ROOT, "Tests", "interop", "data", "gen_retail.py")
 DEFINITIONS = os.path.join(ROOT, "Tests", "JobsTests", "Fixtures", "retail-jobs.json")
 
 DUCKDB_CHILD = r"""

@@ -106,7 +106,7 @@ final class LakeFixture: @unchecked Sendable {
 }
 
 /// The generated retail data set (sf 0.01), made once per test process with the copy of
-/// `gen_retail.py` in the fixtures; nil when python3 with numpy and pyarrow is missing.
+/// `Tests/interop/data/gen_retail.py` (the shared generator, one copy for both suites); nil when python3 with numpy and pyarrow is missing.
 enum RetailData {
     static let available: Bool = {
         let process = Process()
@@ -130,7 +130,7 @@ enum RetailData {
         let staging = "\(path).tmp-\(getpid())"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.path("JobsTests", "gen_retail.py"), "--out", staging, "--sf", "0.01", "--seed", "42"]
+        process.arguments = ["python3", Fixtures.packageRoot + "/Tests/interop/data/gen_retail.py", "--out", staging, "--sf", "0.01", "--seed", "42"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }

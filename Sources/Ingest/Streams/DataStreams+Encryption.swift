@@ -13,15 +13,17 @@ extension DataStreams {
     /// streams.describe("orders").encryptionType   // "KMS"
     /// ```
     /// - Throws: `ResourceNotFoundException`; `InvalidArgumentException` for an empty key id;
-    ///   `.unsupported` when the lake has no key service; the key service's error otherwise
-    ///   (`NotFoundException`, `DisabledException`, `KMSInvalidStateException`, `AccessDeniedException`).
+    ///   `.unsupported` when the lake has no key service; the key service's error as Kinesis
+    ///   names it (`KMSNotFoundException`, `KMSDisabledException`, `KMSInvalidStateException`,
+    ///   `KMSAccessDeniedException`).
     public func startEncryption(stream name: String, keyID: String) throws {
         let runtime = try self.runtime(name)
         guard !keyID.isEmpty else { throw TarnError(.invalidArgumentException, "KeyId must not be empty for EncryptionType KMS.") }
         guard let keyProvider else {
             throw TarnError(.unsupported, "Stream \(name): server-side encryption needs a key service, and this lake was opened without one.")
         }
-        let dataKey = try keyProvider.generateDataKey(keyID: keyID, context: runtime.keyring.context)
+        let dataKey: StreamDataKey
+        do { dataKey = try keyProvider.generateDataKey(keyID: keyID, context: runtime.keyring.context) } catch { throw TarnError.kinesisKMS(error) }
         guard dataKey.plaintext.count == 32 else {
             throw TarnError(.internal, "the key service returned a \(dataKey.plaintext.count)-byte data key, expected 32")
         }

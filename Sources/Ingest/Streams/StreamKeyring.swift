@@ -49,7 +49,7 @@ final class StreamKeyring: Sendable {
 
     /// The generation new records are sealed under, its key unwrapped and checked with the key
     /// service when the reuse period is over; nil while encryption is off.
-    /// - Throws: the key service's error (a disabled or deleted KMS key, a denied Decrypt).
+    /// - Throws: the key service's error in Kinesis's terms (`KMSDisabledException`, …).
     func writeGeneration(now: Int64) throws -> UInt32? {
         guard let generation = state.withLock({ $0.active }) else { return nil }
         _ = try key(generation, now: now)
@@ -68,7 +68,8 @@ final class StreamKeyring: Sendable {
             throw TarnError(.unsupported, "stream \(streamID) holds records encrypted under \(known.keyARN), but this lake has no key service attached")
         }
         // Outside the lock: the key service does I/O (its audit log).
-        let plaintext = try provider.decryptDataKey(known.wrapped, context: context)
+        let plaintext: [UInt8]
+        do { plaintext = try provider.decryptDataKey(known.wrapped, context: context) } catch { throw TarnError.kinesisKMS(error) }
         guard plaintext.count == 32 else {
             throw TarnError(.corrupt, "stream \(streamID): data key generation \(generation) unwrapped to \(plaintext.count) bytes, expected 32")
         }

@@ -93,14 +93,18 @@ public struct StreamsConfiguration: Sendable {
     /// The defaults.
     public init() {}
 
-    /// Reads `TARN_KINESIS_SHARD_RECORDS_PER_SECOND`, `TARN_KINESIS_SHARD_BYTES_PER_SECOND` and
-    /// `TARN_KINESIS_SEGMENT_BYTES` from `environment` over the defaults.
+    /// Reads `TARN_KINESIS_SHARD_RECORDS_PER_SECOND`, `TARN_KINESIS_SHARD_BYTES_PER_SECOND`,
+    /// `TARN_KINESIS_SEGMENT_BYTES` and `TARN_KINESIS_DATA_KEY_REUSE_MS` from `environment` over
+    /// the defaults.
     public static func fromEnvironment(_ environment: [String: String]) -> StreamsConfiguration {
         var configuration = StreamsConfiguration()
         configuration.shardRecordsPerSecond = environment["TARN_KINESIS_SHARD_RECORDS_PER_SECOND"].flatMap { Int($0) }
         configuration.shardBytesPerSecond = environment["TARN_KINESIS_SHARD_BYTES_PER_SECOND"].flatMap { Int($0) }
         if let bytes = environment["TARN_KINESIS_SEGMENT_BYTES"].flatMap({ Int64($0) }), bytes > 0, bytes <= 1 << 30 {
             configuration.segmentBytes = bytes
+        }
+        if let reuse = environment["TARN_KINESIS_DATA_KEY_REUSE_MS"].flatMap({ Int64($0) }), reuse >= 0 {
+            configuration.dataKeyReuseMilliseconds = reuse
         }
         return configuration
     }

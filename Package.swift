@@ -144,7 +144,7 @@ var targets: [Target] = [
         name: "PipelineTests", dependencies: ["Pipeline", "Jobs", "Query", "Catalog", "Storage", "TarnCore", "TarnTesting"],
         exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "CostTests", dependencies: ["Cost", "Lake", "Query", "Storage", "TarnCore", "TarnTesting"], swiftSettings: strict),
-    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Storage", "Keys", "TarnCore", "TarnTesting", "Catalog", "Codecs"], swiftSettings: strict),
 
     // Benchmarks: `swift run -c release TarnBench <name>`; method and results in docs/BENCHMARKS.md.
     .executableTarget(

@@ -18,4 +18,29 @@ extension TarnError.Code {
     public static let expiredIterator = Self("ExpiredIteratorException")
     /// A request member failed a modelled constraint.
     public static let validation = Self("ValidationException")
+    /// The stream's KMS key is disabled (Kinesis's name for KMS `DisabledException`).
+    public static let kmsDisabledForStream = Self("KMSDisabledException")
+    /// The stream's KMS key is in a state that forbids the use (pending deletion…).
+    public static let kmsInvalidStateForStream = Self("KMSInvalidStateException")
+    /// The stream's KMS key does not exist.
+    public static let kmsNotFoundForStream = Self("KMSNotFoundException")
+    /// The key policy does not let Kinesis use the stream's KMS key.
+    public static let kmsAccessDeniedForStream = Self("KMSAccessDeniedException")
+}
+
+extension TarnError {
+    /// A key service error as Kinesis reports it (`DisabledException` → `KMSDisabledException`,
+    /// API_PutRecords Errors); other errors unchanged.
+    static func kinesisKMS(_ error: any Error) -> any Error {
+        guard let error = error as? TarnError else { return error }
+        let code: TarnError.Code? =
+            switch error.code.rawValue {
+            case "DisabledException": .kmsDisabledForStream
+            case "KMSInvalidStateException": .kmsInvalidStateForStream
+            case "NotFoundException": .kmsNotFoundForStream
+            case "AccessDeniedException": .kmsAccessDeniedForStream
+            default: nil
+            }
+        return code.map { TarnError($0, error.message) } ?? error
+    }
 }

@@ -123,7 +123,9 @@ public final class Lake: Sendable {
         queryOptions.workgroups.merge(configuration.workgroups) { given, _ in given }
         query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
         catalog = query.catalog
-        streams = try DataStreams(directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment))
+        streams = try DataStreams(
+            directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment),
+            keyProvider: KMSStreamKeyProvider(kms: kms, region: region))
         // Firehose's record format conversion reads table schemas from the catalog, as Glue does on AWS.
         firehose = try DeliveryStreams(
             directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog), logger: logger)

@@ -1,3 +1,4 @@
+import Storage
 import TarnCore
 
 /// Records read from a shard: their frames copied into one buffer, with views into it.
@@ -32,16 +33,20 @@ public struct LogReadResult: Sendable {
 }
 
 extension ShardLog {
-    /// Reads durable records from `ordinal` on.
+    /// Reads durable records from `ordinal` on, decrypting encrypted batches (their plaintext
+    /// frames are appended to the result's buffer, after the bytes read from the file).
     /// - Parameters:
     ///   - ordinal: the first record wanted; positions before the oldest stored record start there.
     ///   - maxRecords: the most records to return.
     ///   - maxBytes: stop before the frames exceed this many bytes (at least one record is returned).
     ///   - cutoff: skip records that arrived before this time (retention), epoch ms.
-    /// - Throws: `TarnError(.corrupt)` when a frame fails its checksums.
-    public func read(from ordinal: UInt64, maxRecords: Int, maxBytes: Int, notBefore cutoff: Int64 = .min) throws -> LogReadResult {
+    ///   - now: the time the data key's reuse period is measured against, epoch ms (nil: the
+    ///     system clock).
+    /// - Throws: `TarnError(.corrupt)` when a frame fails its checksums or a batch does not
+    ///   decrypt; the key service's error when an encrypted batch's key cannot be used.
+    public func read(from ordinal: UInt64, maxRecords: Int, maxBytes: Int, notBefore cutoff: Int64 = .min, now: Int64? = nil) throws -> LogReadResult {
         // Plan the byte ranges under the lock, read them after releasing it.
-        struct Piece { let file: PosixFile; let start: Int64; let end: Int64; let count: Int }
+        struct Piece { let file: PosixFile; let segment: UInt64; let start: Int64; let end: Int64; let count: Int }
         let (pieces, start, durableEnd, tip): ([Piece], UInt64, UInt64, Int64) = state.withLock { state in
             let start = max(ordinal, state.segments.first?.firstOrdinal ?? state.nextOrdinal)
             var pieces: [Piece] = []
@@ -53,16 +58,18 @@ extension ShardLog {
                 var to = from
                 let limit = Int(min(segment.endOrdinal, state.durableEnd) - segment.firstOrdinal)
                 while to < limit, records < maxRecords {
-                    let frameEnd = to + 1 < segment.offsets.count ? Int64(segment.offsets[to + 1]) : segment.size
-                    let frameBytes = frameEnd - Int64(segment.offsets[to])
+                    // The records of an encrypted batch share its offset: the batch's bytes count
+                    // once, at the first of its records this read takes.
+                    let first = to == from || segment.offsets[to] != segment.offsets[to - 1]
+                    let frameBytes = first ? segment.entryEnd(containing: to) - Int64(segment.offsets[to]) : 0
                     if records > 0 && bytes + frameBytes > maxBytes { break }
                     bytes += frameBytes
                     records += 1
                     to += 1
                 }
                 if to > from {
-                    let end = to < segment.offsets.count ? Int64(segment.offsets[to]) : segment.size
-                    pieces.append(Piece(file: segment.file, start: Int64(segment.offsets[from]), end: end, count: to - from))
+                    pieces.append(
+                        Piece(file: segment.file, segment: segment.firstOrdinal, start: Int64(segment.offsets[from]), end: segment.entryEnd(containing: to - 1), count: to - from))
                     next = segment.firstOrdinal + UInt64(to)
                 }
                 if to < limit || (records > 0 && bytes >= maxBytes) { break }
@@ -83,28 +90,75 @@ extension ShardLog {
             guard got == length else {
                 throw TarnError(.corrupt, "\(piece.file.path): expected \(length) bytes at offset \(piece.start), read \(got)")
             }
-            try buffer.withUnsafeBytes { raw in
-                var offset = position
-                for _ in 0..<piece.count {
-                    guard let header = LogFrame.header(in: raw, at: offset), header.ordinal == next,
-                        LogFrame.payloadIsIntact(header, in: raw, at: offset)
-                    else {
-                        throw TarnError(.corrupt, "\(piece.file.path): record \(next) at offset \(piece.start + Int64(offset - position)) fails its checksum")
-                    }
-                    if header.arrival >= cutoff {
-                        let keyStart = offset + LogFrame.headerSize
-                        records.append(
-                            LogReadResult.Record(
-                                ordinal: header.ordinal, arrival: header.arrival, partitionKey: keyStart..<(keyStart + header.keyLength),
-                                data: (keyStart + header.keyLength)..<(offset + header.length)))
-                    }
-                    offset += header.length
+            var taken = 0
+            var offset = position
+            var cipher: (generation: UInt32, cipher: RecordCipher)?
+            while taken < piece.count {
+                let encrypted = buffer.withUnsafeBytes { EncryptedBatch.isEncrypted(in: UnsafeRawBufferPointer(rebasing: $0[..<(position + length)]), at: offset) }
+                guard encrypted else {
+                    try Self.take(frameAt: offset, of: buffer, expecting: next, notBefore: cutoff, into: &records, path: piece.file.path, fileOffset: piece.start + Int64(offset - position))
+                    offset += buffer.withUnsafeBytes { LogFrame.header(in: $0, at: offset)?.length ?? 0 }
                     next += 1
+                    taken += 1
+                    continue
                 }
+                let fileOffset = piece.start + Int64(offset - position)
+                guard let batch = buffer.withUnsafeBytes({ EncryptedBatch.header(in: UnsafeRawBufferPointer(rebasing: $0[..<(position + length)]), at: offset) }),
+                    next >= batch.firstOrdinal, next < batch.firstOrdinal + UInt64(batch.count)
+                else {
+                    throw TarnError(.corrupt, "\(piece.file.path): encrypted batch holding record \(next) at offset \(fileOffset) fails its checksum")
+                }
+                guard let keyring else {
+                    throw TarnError(.unsupported, "\(piece.file.path): an encrypted batch at offset \(fileOffset), but this log has no keys")
+                }
+                if cipher?.generation != batch.generation {
+                    cipher = (batch.generation, try keyring.segmentCipher(batch.generation, shard: shard, segment: piece.segment, now: now ?? Self.systemMilliseconds))
+                }
+                let frames = try buffer.withUnsafeBytes { raw in
+                    do {
+                        return try EncryptedBatch.open(batch, in: raw, at: offset, cipher: cipher!.cipher)
+                    } catch let error as TarnError {
+                        throw TarnError(error.code, "\(piece.file.path): batch at offset \(fileOffset): \(error.message)")
+                    }
+                }
+                // The plaintext frames go after everything read; the records point there.
+                var inner = buffer.count
+                buffer.append(contentsOf: frames)
+                for ordinal in batch.firstOrdinal..<(batch.firstOrdinal + UInt64(batch.count)) {
+                    let frameLength = buffer.withUnsafeBytes { LogFrame.header(in: $0, at: inner)?.length ?? 0 }
+                    if ordinal >= next && taken < piece.count {
+                        try Self.take(frameAt: inner, of: buffer, expecting: next, notBefore: cutoff, into: &records, path: piece.file.path, fileOffset: fileOffset)
+                        next += 1
+                        taken += 1
+                    }
+                    guard frameLength > 0 else { break }
+                    inner += frameLength
+                }
+                offset += batch.length
             }
             position += length
         }
         return LogReadResult(buffer: buffer, records: records, nextOrdinal: next, durableEnd: durableEnd, tipArrival: tip)
+    }
+
+    /// Checks the plaintext frame at `offset` of `buffer` and adds its record (unless retention
+    /// hides it).
+    private static func take(
+        frameAt offset: Int, of buffer: [UInt8], expecting ordinal: UInt64, notBefore cutoff: Int64, into records: inout [LogReadResult.Record],
+        path: String, fileOffset: Int64
+    ) throws {
+        try buffer.withUnsafeBytes { raw in
+            guard let header = LogFrame.header(in: raw, at: offset), header.ordinal == ordinal, LogFrame.payloadIsIntact(header, in: raw, at: offset) else {
+                throw TarnError(.corrupt, "\(path): record \(ordinal) at offset \(fileOffset) fails its checksum")
+            }
+            if header.arrival >= cutoff {
+                let keyStart = offset + LogFrame.headerSize
+                records.append(
+                    LogReadResult.Record(
+                        ordinal: header.ordinal, arrival: header.arrival, partitionKey: keyStart..<(keyStart + header.keyLength),
+                        data: (keyStart + header.keyLength)..<(offset + header.length)))
+            }
+        }
     }
 
     /// The first durable ordinal whose record arrived at or after `timestamp` (epoch ms), or the
@@ -116,14 +170,19 @@ extension ShardLog {
         if segment.firstArrival >= timestamp { return min(segment.firstOrdinal, durableEnd) }
         // Arrival times never decrease within a shard: binary search, reading only headers.
         var low = 0, high = segment.offsets.count - 1  // answer in low...high; record `high` qualifies
-        var header = [UInt8](repeating: 0, count: LogFrame.headerSize)
+        var header = [UInt8](repeating: 0, count: EncryptedBatch.headerSize)
         while low < high {
             let middle = (low + high) / 2
             let got = try header.withUnsafeMutableBytes { try segment.file.read(into: $0, at: Int64(segment.offsets[middle])) }
-            guard got == LogFrame.headerSize, let decoded = header.withUnsafeBytes({ LogFrame.header(in: $0, at: 0) }) else {
+            // An encrypted batch's header is longer, and holds the one arrival time of its records.
+            let arrival: Int64? = header.withUnsafeBytes { raw in
+                let raw = UnsafeRawBufferPointer(rebasing: raw[..<got])
+                return EncryptedBatch.isEncrypted(in: raw, at: 0) ? EncryptedBatch.header(in: raw, at: 0)?.arrival : LogFrame.header(in: raw, at: 0)?.arrival
+            }
+            guard let arrival else {
                 throw TarnError(.corrupt, "\(segment.file.path): unreadable frame header at offset \(segment.offsets[middle])")
             }
-            if decoded.arrival >= timestamp { high = middle } else { low = middle + 1 }
+            if arrival >= timestamp { high = middle } else { low = middle + 1 }
         }
         return min(segment.firstOrdinal + UInt64(low), durableEnd)
     }
@@ -144,4 +203,17 @@ extension ShardLog {
         }
         return segments[low].firstOrdinal <= ordinal ? low : nil
     }
+}
+
+extension ShardLog.Segment {
+    /// The byte offset where the entry (frame or encrypted batch) holding record `index` ends.
+    func entryEnd(containing index: Int) -> Int64 {
+        var next = index + 1
+        while next < offsets.count && offsets[next] == offsets[index] { next += 1 }
+        return next < offsets.count ? Int64(offsets[next]) : size
+    }
+}
+
+extension ShardLog {
+    static var systemMilliseconds: Int64 { Int64((SystemClock().now().timeIntervalSince1970 * 1000).rounded(.down)) }
 }

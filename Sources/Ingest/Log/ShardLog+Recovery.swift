@@ -5,8 +5,8 @@ extension ShardLog {
     ///
     /// Every segment but the newest was synced before its successor was created, so its frames
     /// are trusted after a header check. The newest may end in a write that a crash tore (its
-    /// batch was never acknowledged): it is scanned with both checksums and cut at the first bad
-    /// frame. A segment whose records do not continue the previous one's ordinals is corrupt.
+    /// batch was never acknowledged): it is scanned with both checksums (for an encrypted batch: its
+    /// header's and its sealed bytes', so no key is needed) and cut at the first bad frame. A segment whose records do not continue the previous one's ordinals is corrupt.
     static func recover(directory: String) throws -> State {
         let names = try FileSystem.listDirectory(directory).filter { $0.hasSuffix(".seg") }.sorted()
         var state = State()
@@ -25,11 +25,25 @@ extension ShardLog {
             }
             let valid: Int = bytes.withUnsafeBytes { raw in
                 var offset = 0
-                while let header = LogFrame.header(in: raw, at: offset),
-                    header.ordinal == first + UInt64(segment.offsets.count),
-                    offset + header.length <= raw.count,
-                    !isNewest || LogFrame.payloadIsIntact(header, in: raw, at: offset)
-                {
+                while offset < raw.count {
+                    let expected = first + UInt64(segment.offsets.count)
+                    if EncryptedBatch.isEncrypted(in: raw, at: offset) {
+                        // An encrypted batch: checked without the key (its header and sealed
+                        // bytes carry checksums), so recovery needs no key service.
+                        guard let batch = EncryptedBatch.header(in: raw, at: offset), batch.firstOrdinal == expected,
+                            offset + batch.length <= raw.count, !isNewest || EncryptedBatch.sealedIsIntact(batch, in: raw, at: offset)
+                        else { break }
+                        if segment.offsets.isEmpty { segment.firstArrival = batch.arrival }
+                        segment.lastArrival = batch.arrival
+                        for _ in 0..<batch.count { segment.offsets.append(UInt32(offset)) }
+                        offset += batch.length
+                        continue
+                    }
+                    guard let header = LogFrame.header(in: raw, at: offset),
+                        header.ordinal == expected,
+                        offset + header.length <= raw.count,
+                        !isNewest || LogFrame.payloadIsIntact(header, in: raw, at: offset)
+                    else { break }
                     if segment.offsets.isEmpty { segment.firstArrival = header.arrival }
                     segment.lastArrival = header.arrival
                     segment.offsets.append(UInt32(offset))

@@ -1,3 +1,4 @@
+import Storage
 import Synchronization
 import TarnCore
 
@@ -16,6 +17,9 @@ public final class ShardLog: SyncTarget {
     /// The shard's index.
     public let shard: Int
     let segmentBytes: Int64
+    /// The stream's data keys, for encrypted batches; nil for logs of unencrypted streams
+    /// (Firehose's internal logs).
+    let keyring: StreamKeyring?
     let state: Mutex<State>
 
     struct Segment {
@@ -26,6 +30,8 @@ public final class ShardLog: SyncTarget {
         var size: Int64
         var firstArrival: Int64
         var lastArrival: Int64
+        /// The segment cipher of the generation appends last used (derived once per segment).
+        var cipher: (generation: UInt32, cipher: RecordCipher)? = nil
 
         var endOrdinal: UInt64 { firstOrdinal + UInt64(offsets.count) }
     }
@@ -52,11 +58,16 @@ public final class ShardLog: SyncTarget {
     ///   - shard: the shard's index.
     ///   - segmentBytes: roll to a new segment past this size (at most 1 GiB).
     /// - Throws: `TarnError(.io)` / `.corrupt` when the files cannot be read.
-    public init(directory: String, shard: Int, segmentBytes: Int64 = ShardLog.defaultSegmentBytes) throws {
+    public convenience init(directory: String, shard: Int, segmentBytes: Int64 = ShardLog.defaultSegmentBytes) throws {
+        try self.init(directory: directory, shard: shard, segmentBytes: segmentBytes, keyring: nil)
+    }
+
+    init(directory: String, shard: Int, segmentBytes: Int64, keyring: StreamKeyring?) throws {
         precondition(segmentBytes > 0 && segmentBytes <= 1 << 30, "segment size must be in 1 B ... 1 GiB")
         self.directory = directory
         self.shard = shard
         self.segmentBytes = segmentBytes
+        self.keyring = keyring
         try FileSystem.createDirectory(directory)
         self.state = Mutex(try Self.recover(directory: directory))
     }
@@ -78,15 +89,21 @@ public final class ShardLog: SyncTarget {
     /// arrival when the clock went back, so arrival times never decrease within a shard) and
     /// writes it with one `pwrite`. The records become durable and readable after the next
     /// `DurabilityScheduler` round that includes this log.
+    ///
+    /// With `generation`, the batch is written as one `EncryptedBatch` sealed under that data key
+    /// generation (one AES-GCM seal per batch, under the lock because the sealed frames carry the
+    /// ordinals assigned here).
     /// - Returns: the first record's ordinal.
-    /// - Throws: `ResourceInUseException`-style conflict when the shard is closed, `.io` on write failure.
-    public func append(_ batch: inout LogBatch, now: Int64) throws -> UInt64 {
+    /// - Throws: `ResourceInUseException`-style conflict when the shard is closed, `.io` on write
+    ///   failure, the key service's error when the data key cannot be used.
+    public func append(_ batch: inout LogBatch, now: Int64, encryptedUnder generation: UInt32? = nil) throws -> UInt64 {
         precondition(!batch.isEmpty, "append needs at least one record")
+        precondition(generation == nil || keyring != nil, "an encrypted append needs a log opened with the stream's keyring")
         return try state.withLock { state in
             if let failure = state.failure { throw failure }
             if state.closed { throw TarnError(.closedShard, "shard \(ShardID.format(shard)) is closed") }
             let arrival = max(now, state.lastArrival)
-            let bytes = Int64(batch.buffer.count)
+            var bytes = Int64(batch.buffer.count) + (generation == nil ? 0 : Int64(EncryptedBatch.headerSize + RecordCipher.overhead))
             if state.segments.isEmpty || (state.segments[state.segments.count - 1].size + bytes > segmentBytes && !state.segments[state.segments.count - 1].offsets.isEmpty) {
                 try roll(&state)
             }
@@ -94,15 +111,39 @@ public final class ShardLog: SyncTarget {
             batch.seal(firstOrdinal: first, arrival: arrival)
             let last = state.segments.count - 1
             let base = state.segments[last].size
+            var entry: [UInt8]? = nil
+            if let generation, let keyring {
+                let cipher: RecordCipher
+                if let cached = state.segments[last].cipher, cached.generation == generation {
+                    cipher = cached.cipher
+                } else {
+                    cipher = try keyring.segmentCipher(generation, shard: shard, segment: state.segments[last].firstOrdinal, now: now)
+                    state.segments[last].cipher = (generation, cipher)
+                }
+                let sealed = try EncryptedBatch.seal(
+                    frames: batch.buffer, firstOrdinal: first, count: batch.count, arrival: arrival, generation: generation, cipher: cipher)
+                bytes = Int64(sealed.count)
+                entry = sealed
+            }
             do {
-                try batch.buffer.withUnsafeBytes { try state.segments[last].file.write($0, at: base) }
+                if let entry {
+                    try entry.withUnsafeBytes { try state.segments[last].file.write($0, at: base) }
+                } else {
+                    try batch.buffer.withUnsafeBytes { try state.segments[last].file.write($0, at: base) }
+                }
             } catch {
                 // Leave no partial batch behind: the next append would write after it.
                 try? state.segments[last].file.truncate(to: base)
                 throw error
             }
             state.segments[last].offsets.reserveCapacity(state.segments[last].offsets.count + batch.count)
-            for offset in batch.frameOffsets { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base + Int64(offset))) }
+            if entry != nil {
+                // Every record of an encrypted batch starts where the batch does: reading any of
+                // them opens the whole batch.
+                for _ in 0..<batch.count { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base)) }
+            } else {
+                for offset in batch.frameOffsets { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base + Int64(offset))) }
+            }
             if state.segments[last].size == 0 { state.segments[last].firstArrival = arrival }
             state.segments[last].size = base + bytes
             state.segments[last].lastArrival = arrival

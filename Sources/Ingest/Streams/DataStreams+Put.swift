@@ -57,7 +57,8 @@ extension DataStreams {
     /// (`ProvisionedThroughputExceededException`), the others are stored.
     /// - Returns: one outcome per input entry, in order.
     /// - Throws: `ResourceNotFoundException`; `TarnError(.io)` when the logs cannot be written or
-    ///   synced (then nothing is acknowledged).
+    ///   synced (then nothing is acknowledged); for an encrypted stream, the key service's error
+    ///   when its KMS key cannot be used (disabled, pending deletion, access denied).
     public func put(stream name: String, _ input: PutRecordsInput) async throws -> [PutRecordOutcome] {
         let runtime = try self.runtime(name)
         var outcomes = [PutRecordOutcome](repeating: .failed(code: "InternalFailure", message: "not processed"), count: input.entries.count)
@@ -70,6 +71,9 @@ extension DataStreams {
             }
         }
         var attempt = 0
+        // Checked once per call, outside the shard locks: the key service may do I/O, and a
+        // disabled KMS key fails the whole call before anything is written.
+        let generation = try runtime.keyring.writeGeneration(now: nowMilliseconds)
         while !pending.isEmpty {
             attempt += 1
             let now = nowMilliseconds
@@ -120,7 +124,7 @@ extension DataStreams {
                 }
                 let log = routes[route].log
                 do {
-                    let first = try log.append(&batch, now: now)
+                    let first = try log.append(&batch, now: now, encryptedUnder: generation)
                     for (position, record) in records.enumerated() {
                         outcomes[record] = .stored(SequenceNumber(shard: log.shard, ordinal: first + UInt64(position)))
                     }

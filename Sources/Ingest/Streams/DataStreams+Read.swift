@@ -81,7 +81,7 @@ extension DataStreams {
             throw TarnError(.resourceNotFound, "Shard \(ShardID.format(iterator.shard)) in stream \(info.name) under account \(configuration.accountID) does not exist")
         }
         let cutoff = now - Int64(info.retentionHours) * 3_600_000
-        let result = try log?.read(from: iterator.ordinal, maxRecords: limit, maxBytes: Self.maxBytesPerGet, notBefore: cutoff)
+        let result = try log?.read(from: iterator.ordinal, maxRecords: limit, maxBytes: Self.maxBytesPerGet, notBefore: cutoff, now: now)
             ?? LogReadResult(buffer: [], records: [], nextOrdinal: iterator.ordinal, durableEnd: 0, tipArrival: 0)
         let caughtUp = result.nextOrdinal >= result.durableEnd
         var output = GetRecordsOutput(result: result, shard: iterator.shard, nextIterator: nil, millisBehindLatest: 0, childShards: nil)

@@ -75,7 +75,7 @@ extension DataStreams {
             try await scheduler.waitDurable(closingLogs)
             var newLogs: [Int: ShardLog] = [:]
             for shard in plan.adding where shard.isOpen {
-                newLogs[shard.index] = try ShardLog(directory: runtime.directory + "/" + String(shard.index), shard: shard.index, segmentBytes: configuration.segmentBytes)
+                newLogs[shard.index] = try ShardLog(directory: runtime.directory + "/" + String(shard.index), shard: shard.index, segmentBytes: configuration.segmentBytes, keyring: runtime.keyring)
             }
             let nextIndex = (plan.adding.map(\.index).max() ?? runtime.info.nextShardIndex - 1) + 1
             try catalog.reshard(id: runtime.id, closed: counts, added: plan.adding, nextShardIndex: nextIndex)

@@ -9,6 +9,10 @@ import TarnCore
 ///  DIR/streams/streams.db                    StreamCatalog (names, shards, lineage, tags)
 ///  DIR/streams/logs/<stream id>/<shard>/     ShardLog segments
 /// ```
+///
+/// **Encryption at rest** (StartStreamEncryption): records put afterwards are written as
+/// AES-256-GCM batches (`EncryptedBatch`) under a data key from the key provider (KMS), whose
+/// wrapped form is kept in `streams.db`; see `DataStreams+Encryption`.
 public final class DataStreams: Sendable {
     /// Limits and knobs.
     public let configuration: StreamsConfiguration
@@ -20,15 +24,19 @@ public final class DataStreams: Sendable {
     let catalog: StreamCatalog
     let clock: any WallClock
     let iteratorSecret: UInt64
+    /// The key service for server-side encryption; nil in lakes without one (then
+    /// `startEncryption` fails and encrypted records cannot be read).
+    let keyProvider: (any StreamKeyProvider)?
     let registry = Mutex<[String: StreamRuntime]>([:])
 
     /// Opens the streams stored under `directory`, recovering every shard log.
     /// - Parameters:
     ///   - directory: `DIR/streams`.
     ///   - scheduler: the lake's sync scheduler (delivery streams share it).
+    ///   - keyProvider: KMS, for streams with server-side encryption.
     public init(
         directory: String, region: String = "us-east-1", configuration: StreamsConfiguration = StreamsConfiguration(),
-        scheduler: DurabilityScheduler = DurabilityScheduler(), clock: any WallClock = SystemClock()
+        scheduler: DurabilityScheduler = DurabilityScheduler(), clock: any WallClock = SystemClock(), keyProvider: (any StreamKeyProvider)? = nil
     ) throws {
         try FileSystem.createDirectory(directory + "/logs")
         self.root = directory
@@ -36,11 +44,16 @@ public final class DataStreams: Sendable {
         self.configuration = configuration
         self.scheduler = scheduler
         self.clock = clock
+        self.keyProvider = keyProvider
         self.catalog = try StreamCatalog(path: directory + "/streams.db")
         self.iteratorSecret = try catalog.secret(named: "iterator-secret")
         var runtimes: [String: StreamRuntime] = [:]
         for info in try catalog.loadAll() {
-            runtimes[info.name] = try StreamRuntime(info: info, root: logDirectory(info.id), configuration: configuration, now: Self.milliseconds(clock.now()))
+            let keyring = StreamKeyring(
+                streamID: info.id, streamARN: arn(info.name), provider: keyProvider, reuseMilliseconds: configuration.dataKeyReuseMilliseconds,
+                state: try catalog.keyring(id: info.id))
+            runtimes[info.name] = try StreamRuntime(
+                info: info, root: logDirectory(info.id), configuration: configuration, keyring: keyring, now: Self.milliseconds(clock.now()))
         }
         registry.withLock { $0 = runtimes }
         startRetentionSweeper()
@@ -108,7 +121,8 @@ public final class DataStreams: Sendable {
         if registry.withLock({ $0[name] }) != nil { throw TarnError(.resourceInUse, "Stream \(name) under account \(configuration.accountID) already exists.") }
         let id = try catalog.create(name: name, mode: mode, retentionHours: 24, created: created, shards: shards, tags: tags)
         let info = StreamInfo(id: id, name: name, mode: mode, retentionHours: 24, created: created, shards: shards, nextShardIndex: count, tags: tags, status: "ACTIVE")
-        let runtime = try StreamRuntime(info: info, root: logDirectory(id), configuration: configuration, now: nowMilliseconds)
+        let keyring = StreamKeyring(streamID: id, streamARN: arn(name), provider: keyProvider, reuseMilliseconds: configuration.dataKeyReuseMilliseconds)
+        let runtime = try StreamRuntime(info: info, root: logDirectory(id), configuration: configuration, keyring: keyring, now: nowMilliseconds)
         registry.withLock { $0[name] = runtime }
         return info
     }

@@ -22,6 +22,12 @@ final class StreamCatalog: Sendable {
             CREATE TABLE IF NOT EXISTS tags(
               stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
               PRIMARY KEY(stream_id, key));
+            CREATE TABLE IF NOT EXISTS stream_keys(
+              stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL,
+              key_id TEXT NOT NULL, key_arn TEXT NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
+              PRIMARY KEY(stream_id, generation));
+            CREATE TABLE IF NOT EXISTS stream_encryption(
+              stream_id INTEGER PRIMARY KEY REFERENCES streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL);
             """)
     }
 
@@ -113,5 +119,37 @@ final class StreamCatalog: Sendable {
             for (key, value) in setting { try tx.query("INSERT OR REPLACE INTO tags(stream_id, key, value) VALUES(?, ?, ?)", [id, key, value]) }
             for key in removing { try tx.query("DELETE FROM tags WHERE stream_id = ? AND key = ?", [id, key]) }
         }
+    }
+
+    // MARK: encryption
+
+    /// Every data key generation of a stream (wrapped) and the active one.
+    func keyring(id: Int64) throws -> StreamKeyring.State {
+        var state = StreamKeyring.State()
+        for row in try database.query("SELECT generation, key_id, key_arn, wrapped FROM stream_keys WHERE stream_id = ?", [id]) {
+            guard let generation = row["generation"].int, let keyID = row["key_id"].string, let arn = row["key_arn"].string,
+                let wrapped = row["wrapped"].bytes
+            else { throw TarnError(.corrupt, "streams.db: malformed data key row of stream \(id): \(row.values)") }
+            state.generations[UInt32(truncatingIfNeeded: generation)] = StreamKeyring.Generation(keyID: keyID, keyARN: arn, wrapped: wrapped)
+        }
+        if let active = try database.query("SELECT generation FROM stream_encryption WHERE stream_id = ?", [id]).first?["generation"].int {
+            state.active = UInt32(truncatingIfNeeded: active)
+        }
+        return state
+    }
+
+    /// Stores a new data key generation and makes it the active one, atomically.
+    func startEncryption(id: Int64, generation: UInt32, keyID: String, keyARN: String, wrapped: [UInt8], created: Int64) throws {
+        try database.transaction { tx in
+            try tx.query(
+                "INSERT INTO stream_keys(stream_id, generation, key_id, key_arn, wrapped, created_ms) VALUES(?, ?, ?, ?, ?, ?)",
+                [id, Int64(generation), keyID, keyARN, wrapped, created])
+            try tx.query("INSERT OR REPLACE INTO stream_encryption(stream_id, generation) VALUES(?, ?)", [id, Int64(generation)])
+        }
+    }
+
+    /// Turns encryption off for new records; the data keys stay, for the records they sealed.
+    func stopEncryption(id: Int64) throws {
+        try database.query("DELETE FROM stream_encryption WHERE stream_id = ?", [id])
     }
 }

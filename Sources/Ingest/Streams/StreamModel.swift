@@ -63,6 +63,12 @@ public struct StreamInfo: Sendable, Equatable {
     public var tags: [String: String]
     /// `ACTIVE`, or `UPDATING` while a reshard is being applied.
     public var status: String
+    /// The KMS key new records are encrypted under (as given to StartStreamEncryption); nil
+    /// while server-side encryption is off.
+    public var keyID: String? = nil
+
+    /// `EncryptionType` as DescribeStream reports it: `KMS` or `NONE`.
+    public var encryptionType: String { keyID == nil ? "NONE" : "KMS" }
 
     /// The open shards, ordered by hash range.
     public var openShards: [ShardInfo] { shards.filter(\.isOpen).sorted { $0.hashRange.lowerBound < $1.hashRange.lowerBound } }
@@ -80,18 +86,25 @@ public struct StreamsConfiguration: Sendable {
     public var maxShardsPerStream = 1000
     /// The account id shown in ARNs.
     public var accountID = "000000000000"
+    /// How long an unwrapped data key is used before the key service is asked again, in
+    /// milliseconds (AWS: up to five minutes). 0 asks on every put and read.
+    public var dataKeyReuseMilliseconds: Int64 = 300_000
 
     /// The defaults.
     public init() {}
 
-    /// Reads `TARN_KINESIS_SHARD_RECORDS_PER_SECOND`, `TARN_KINESIS_SHARD_BYTES_PER_SECOND` and
-    /// `TARN_KINESIS_SEGMENT_BYTES` from `environment` over the defaults.
+    /// Reads `TARN_KINESIS_SHARD_RECORDS_PER_SECOND`, `TARN_KINESIS_SHARD_BYTES_PER_SECOND`,
+    /// `TARN_KINESIS_SEGMENT_BYTES` and `TARN_KINESIS_DATA_KEY_REUSE_MS` from `environment` over
+    /// the defaults.
     public static func fromEnvironment(_ environment: [String: String]) -> StreamsConfiguration {
         var configuration = StreamsConfiguration()
         configuration.shardRecordsPerSecond = environment["TARN_KINESIS_SHARD_RECORDS_PER_SECOND"].flatMap { Int($0) }
         configuration.shardBytesPerSecond = environment["TARN_KINESIS_SHARD_BYTES_PER_SECOND"].flatMap { Int($0) }
         if let bytes = environment["TARN_KINESIS_SEGMENT_BYTES"].flatMap({ Int64($0) }), bytes > 0, bytes <= 1 << 30 {
             configuration.segmentBytes = bytes
+        }
+        if let reuse = environment["TARN_KINESIS_DATA_KEY_REUSE_MS"].flatMap({ Int64($0) }), reuse >= 0 {
+            configuration.dataKeyReuseMilliseconds = reuse
         }
         return configuration
     }

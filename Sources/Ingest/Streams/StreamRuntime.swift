@@ -22,19 +22,24 @@ final class StreamRuntime: Sendable {
     let name: String
     let directory: String
     let configuration: StreamsConfiguration
+    /// The stream's data keys (shared by its shard logs).
+    let keyring: StreamKeyring
     let state: Mutex<State>
 
-    init(info: StreamInfo, root: String, configuration: StreamsConfiguration, now: Int64) throws {
+    init(info: StreamInfo, root: String, configuration: StreamsConfiguration, keyring: StreamKeyring, now: Int64) throws {
         id = info.id
         name = info.name
         directory = root
         self.configuration = configuration
+        self.keyring = keyring
+        var info = info
+        info.keyID = keyring.active?.keyID
         var logs: [Int: ShardLog] = [:]
         for shard in info.shards {
             let path = root + "/" + String(shard.index)
             // Closed shards that were only intermediate steps of a reshard never had records.
             if !shard.isOpen && !FileSystem.exists(path) { continue }
-            let log = try ShardLog(directory: path, shard: shard.index, segmentBytes: configuration.segmentBytes)
+            let log = try ShardLog(directory: path, shard: shard.index, segmentBytes: configuration.segmentBytes, keyring: keyring)
             if !shard.isOpen { log.close() }
             logs[shard.index] = log
         }

@@ -62,6 +62,20 @@ public struct KinesisService: AWSJSONService {
             try streams.updateTags(name: try streamName(request), setting: [:], removing: keys)
             return .object([:])
         case "ListTagsForStream": return try listTags(request)
+        case "StartStreamEncryption", "StopStreamEncryption":
+            // API_StartStreamEncryption: EncryptionType (KMS | NONE) and KeyId are required.
+            let type = try request.string("EncryptionType")
+            guard type == "KMS" else {
+                throw AWSJSONError("InvalidArgumentException", "EncryptionType \(type) is not supported; the only valid value is KMS.")
+            }
+            let keyID = try request.string("KeyId")
+            let name = try streamName(request)
+            if operation == "StartStreamEncryption" {
+                try streams.startEncryption(stream: name, keyID: keyID)
+            } else {
+                try streams.stopEncryption(stream: name)
+            }
+            return .object([:])
         default:
             throw AWSJSONError("UnknownOperationException", "Tarn does not implement Kinesis operation \(operation)")
         }
@@ -129,7 +143,7 @@ public struct KinesisService: AWSJSONService {
         }
         let page = shards.prefix(limit)
         return .object([
-            "StreamDescription": .object([
+            "StreamDescription": .object(([
                 "StreamName": .string(info.name),
                 "StreamARN": .string(streams.arn(info.name)),
                 "StreamStatus": .string(info.status),
@@ -139,15 +153,21 @@ public struct KinesisService: AWSJSONService {
                 "RetentionPeriodHours": .number(Double(info.retentionHours)),
                 "StreamCreationTimestamp": .timestamp(info.created),
                 "EnhancedMonitoring": .array([.object(["ShardLevelMetrics": .array([])])]),
-                "EncryptionType": .string("NONE"),
-            ])
+            ] as [String: AWSJSONValue]).merging(Self.encryptionJSON(info)) { $1 })
         ])
+    }
+
+    /// `EncryptionType` and, when encrypted, `KeyId`.
+    static func encryptionJSON(_ info: StreamInfo) -> [String: AWSJSONValue] {
+        var members: [String: AWSJSONValue] = ["EncryptionType": .string(info.encryptionType)]
+        if let keyID = info.keyID { members["KeyId"] = .string(keyID) }
+        return members
     }
 
     func describeStreamSummary(_ request: AWSJSONRequest) throws -> AWSJSONValue {
         let info = try streams.describe(try streamName(request))
         return .object([
-            "StreamDescriptionSummary": .object([
+            "StreamDescriptionSummary": .object(([
                 "StreamName": .string(info.name),
                 "StreamARN": .string(streams.arn(info.name)),
                 "StreamStatus": .string(info.status),
@@ -155,10 +175,9 @@ public struct KinesisService: AWSJSONService {
                 "RetentionPeriodHours": .number(Double(info.retentionHours)),
                 "StreamCreationTimestamp": .timestamp(info.created),
                 "EnhancedMonitoring": .array([.object(["ShardLevelMetrics": .array([])])]),
-                "EncryptionType": .string("NONE"),
                 "OpenShardCount": .number(Double(info.openShards.count)),
                 "ConsumerCount": .number(0),
-            ])
+            ] as [String: AWSJSONValue]).merging(Self.encryptionJSON(info)) { $1 })
         ])
     }
 

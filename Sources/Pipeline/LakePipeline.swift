@@ -90,6 +90,7 @@ public final class LakePipeline: Sendable {
                 if old.sql != mart.sql { differences.append("sql") }
                 if old.partitionedBy != mart.partitionedBy { differences.append("partitionedBy") }
                 if old.dependsOn != mart.dependsOn { differences.append("dependsOn") }
+                if old.refresh != mart.refresh { differences.append("refresh") }
                 if old.description != mart.description { differences.append("description") }
                 if !differences.isEmpty { changes.append(PipelineChange(.update, "mart", name, detail: differences.joined(separator: ", "))) }
             }
@@ -168,17 +169,17 @@ public final class LakePipeline: Sendable {
     /// Drops a mart's table and deletes its files.
     func dropMart(_ name: String, environment: EnvironmentConfig, zones: ZoneConfig) async throws {
         try await catalog.dropTable(database: environment.database, name: name, ifExists: true)
-        try await deleteObjects(bucket: environment.bucket, prefix: zones.analytics + name + "/", keeping: nil)
+        try await deleteObjects(bucket: environment.bucket, prefix: zones.analytics + name + "/", keeping: [])
     }
 
-    /// Deletes every object under `prefix` except those under `keeping`.
-    func deleteObjects(bucket: String, prefix: String, keeping: String?, access: any ObjectAccess = TarnObjectAccess()) async throws {
+    /// Deletes every object under `prefix` except those under one of the prefixes `keeping`.
+    func deleteObjects(bucket: String, prefix: String, keeping: [String], access: any ObjectAccess = TarnObjectAccess()) async throws {
         var after: String?
         var doomed: [String] = []
         try access.authorizeList(bucket: bucket, prefix: prefix)
         while true {
             let page = try store.list(bucket: bucket, prefix: prefix, after: after, maxKeys: 1000)
-            for object in page.objects where keeping.map({ !object.key.hasPrefix($0) }) ?? true {
+            for object in page.objects where !keeping.contains(where: { object.key.hasPrefix($0) }) {
                 try access.authorize(.delete, bucket: bucket, key: object.key)
                 doomed.append(object.key)
             }

@@ -181,16 +181,32 @@ public struct MartConfig: Sendable, Equatable {
     public var partitionedBy: [String]
     /// The query, run with the environment's database as the default.
     public var sql: String
+    /// Whether a refresh may rewrite only the changed partitions (`refresh:` in `lake.yaml`).
+    public var refresh: MartRefreshPolicy
     /// The line of the mart in `lake.yaml`, for messages.
     public var line: Int
 
     /// Creates a mart.
-    public init(name: String, description: String? = nil, dependsOn: [String], partitionedBy: [String] = [], sql: String, line: Int = 0) {
+    public init(
+        name: String, description: String? = nil, dependsOn: [String], partitionedBy: [String] = [], sql: String,
+        refresh: MartRefreshPolicy = .automatic, line: Int = 0
+    ) {
         self.name = name
         self.description = description
         self.dependsOn = dependsOn
         self.partitionedBy = partitionedBy
         self.sql = sql
+        self.refresh = refresh
         self.line = line
     }
+}
+
+/// How a mart is refreshed after its dependencies change.
+public enum MartRefreshPolicy: String, Sendable, Equatable, CaseIterable {
+    /// By partition when the mart is partitioned by partition keys of the changed tables and the
+    /// changes say which partitions they touched; otherwise the whole mart.
+    case automatic = "auto"
+    /// Always the whole mart: for SQL whose output partitions read other partitions of its
+    /// inputs (a window over months, a rolling 7-day join), which the partition-key rule cannot see.
+    case full
 }

@@ -50,7 +50,7 @@ public enum PipelineConfigParser {
     static let tableKeys: Set<String> = [
         "description", "format", "compression", "csv", "source", "columns", "partitionKeys", "dedupe", "triggers", "output",
     ]
-    static let martKeys: Set<String> = ["description", "dependsOn", "partitionedBy", "sql"]
+    static let martKeys: Set<String> = ["description", "dependsOn", "partitionedBy", "refresh", "sql"]
 
     static func read(_ root: Node, _ r: YAMLReader) -> PipelineConfig {
         r.checkKeys(root, "", allowed: topKeys)
@@ -193,9 +193,16 @@ public enum PipelineConfigParser {
         }
         let dependsOn = r.strings(fields["dependsOn"], path + ".dependsOn") ?? []
         if dependsOn.isEmpty { r.fail(fields["dependsOn"] ?? keyNode, path + ".dependsOn", "name the tables (or marts) whose updates refresh this mart") }
+        var refresh = MartRefreshPolicy.automatic
+        if let text = r.string(fields["refresh"], path + ".refresh") {
+            if let parsed = MartRefreshPolicy(rawValue: text) { refresh = parsed } else {
+                r.fail(fields["refresh"], path + ".refresh", "'\(text)' is not one of \(MartRefreshPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
         return MartConfig(
             name: name, description: r.string(fields["description"], path + ".description"), dependsOn: dependsOn,
-            partitionedBy: r.strings(fields["partitionedBy"], path + ".partitionedBy") ?? [], sql: sql, line: keyNode.mark?.line ?? 0)
+            partitionedBy: r.strings(fields["partitionedBy"], path + ".partitionedBy") ?? [], sql: sql, refresh: refresh,
+            line: keyNode.mark?.line ?? 0)
     }
 
     /// Cross-checks: every table's job is valid in every environment, names are unique across

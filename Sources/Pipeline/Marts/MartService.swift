@@ -4,14 +4,15 @@ import Storage
 
 /// Refreshes marts after the jobs they depend on: a job run's manifest appearing under the
 /// manifests zone (it is published in the same commit as the run's Parquet files) marks its
-/// table as changed; after `debounce` without further manifests, the dependent marts of that
-/// environment are rebuilt in dependency order. The server runs one.
+/// table as changed, in the partitions the manifest lists; after `debounce` without further
+/// manifests, the dependent marts of that environment are rebuilt in dependency order, by
+/// partition where `LakePipeline.changedPartitions` allows. The server runs one.
 public actor MartService {
     let pipeline: LakePipeline
     let debounce: Duration
     let logger: Logger
     private var loop: Task<Void, Never>?
-    private var pending: [String: Set<String>] = [:]
+    private var pending: [String: [String: TableChange]] = [:]
     private var timers: [String: Task<Void, Never>] = [:]
     private var running = 0
     private var refreshing: Set<String> = []
@@ -56,7 +57,8 @@ public actor MartService {
         guard let slash = rest.firstIndex(of: "/") else { return }
         let table = String(rest[..<slash])
         guard config.tables.contains(where: { $0.name == table }) else { return }
-        pending[environment.name, default: []].insert(table)
+        let change = Self.change(manifest: try? pipeline.store.get(bucket: event.bucket, key: event.key))
+        pending[environment.name, default: [:]][table] = pending[environment.name]?[table].map { $0.merged(with: change) } ?? change
         timers[environment.name]?.cancel()
         let delay = debounce, name = environment.name
         timers[name] = Task { [weak self] in
@@ -70,18 +72,30 @@ public actor MartService {
         timers[environment] = nil
         // One refresh per environment at a time; what arrives meanwhile waits for the next round.
         guard !refreshing.contains(environment) else { return }
-        while let tables = pending.removeValue(forKey: environment), !tables.isEmpty {
+        while let changes = pending.removeValue(forKey: environment), !changes.isEmpty {
             refreshing.insert(environment)
             running += 1
             do {
-                history += try await pipeline.refreshMarts(in: environment, after: tables)
+                history += try await pipeline.refreshMarts(in: environment, changes: changes)
             } catch {
-                logger.error("mart refresh in \(environment) after \(tables.sorted()) failed: \(error)")
+                logger.error("mart refresh in \(environment) after \(changes.keys.sorted()) failed: \(error)")
                 failures.append("\(environment): \(error)")
             }
             running -= 1
             refreshing.remove(environment)
             if timers[environment] != nil { break }
         }
+    }
+
+    /// What a run manifest says changed: the Hive paths of its `partitions`; `whole` when it
+    /// cannot be read or lists none (an unpartitioned table's runs list no partitions, yet
+    /// change the table). For a partitioned table, `LakePipeline.changedPartitions` also reads
+    /// `whole` as "rebuild in full".
+    static func change(manifest bytes: [UInt8]?) -> TableChange {
+        struct Partitions: Decodable { var partitions: [String] }
+        guard let bytes, let manifest = try? JSONDecoder().decode(Partitions.self, from: Data(bytes)), !manifest.partitions.isEmpty else {
+            return .whole
+        }
+        return .partitions(Set(manifest.partitions))
     }
 }

@@ -137,7 +137,9 @@ struct DemoCommand: AsyncParsableCommand {
         try await answers(lake, environment: environment)
         instructions(lake, endpoint: endpoint, caBundle: caBundle, environment: environment)
         if noServe {
-            serving.cancel()
+            // The same graceful shutdown an operator's SIGTERM gives (listeners close, in-flight
+            // requests finish); cancelling the task would tear the channels down instead.
+            kill(getpid(), SIGTERM)
             _ = await serving.result
             return
         }

@@ -43,6 +43,7 @@ public final class DeliveryStreams: Sendable {
     let accountID: String
     let pollMilliseconds: UInt64
     let resolver: (any DeliverySchemaResolver)?
+    let accessProvider: (any ObjectAccessProvider)?
     private let running = Mutex<[String: Entry]>([:])
 
     struct Entry: Sendable {
@@ -52,12 +53,16 @@ public final class DeliveryStreams: Sendable {
     }
 
     /// Opens the delivery streams under `directory` and starts delivering.
-    /// - Parameter schemaResolver: resolves Parquet conversion schemas by table (the catalog).
+    /// - Parameters:
+    ///   - schemaResolver: resolves Parquet conversion schemas by table (the catalog).
+    ///   - access: makes the role sessions of streams configured with a `RoleARN` (the lake's
+    ///     IAM); without it such streams cannot be created.
     public init(
         directory: String, store: ObjectStore, streams: DataStreams, clock: any WallClock = SystemClock(), pollMilliseconds: UInt64 = 50,
-        schemaResolver: (any DeliverySchemaResolver)? = nil, logger: Logger = Logger(label: "tarn.firehose")
+        schemaResolver: (any DeliverySchemaResolver)? = nil, access: (any ObjectAccessProvider)? = nil, logger: Logger = Logger(label: "tarn.firehose")
     ) throws {
         self.resolver = schemaResolver
+        self.accessProvider = access
         try FileSystem.createDirectory(directory + "/logs")
         root = directory
         catalog = try DeliveryCatalog(path: directory + "/firehose.db")
@@ -87,7 +92,7 @@ public final class DeliveryStreams: Sendable {
         }
         let deliverer = try Deliverer(
             id: row.id, name: row.name, configuration: row.configuration, catalog: catalog, store: store, source: source, clock: clock, logger: logger,
-            pollMilliseconds: pollMilliseconds, resolver: resolver)
+            pollMilliseconds: pollMilliseconds, resolver: resolver, access: accessProvider)
         return Entry(row: row, deliverer: deliverer, log: log)
     }
 
@@ -106,10 +111,12 @@ public final class DeliveryStreams: Sendable {
     /// CreateDeliveryStream.
     /// - Parameter destinationDescription: JSON the service shows back in DescribeDeliveryStream.
     /// - Throws: `ResourceInUseException` for a taken name, `InvalidArgumentException` for an
-    ///   invalid configuration, a missing bucket or source stream.
+    ///   invalid configuration, a missing bucket or source stream, or a `RoleARN` that does not
+    ///   name a role of this lake.
     public func create(name: String, configuration: DeliveryStreamConfiguration, destinationDescription: String = "{}", tags: [String: String] = [:]) throws {
         try Self.validate(name: name)
         try configuration.validate()
+        if let roleARN = configuration.roleARN { try checkRole(roleARN, configuration: configuration, stream: name) }
         // Resolves the conversion schema now, so an unknown table fails the create call.
         _ = try DeliveryBatchBuilder(name: name, configuration: configuration, resolver: resolver)
         do { try store.bucket(configuration.bucket) } catch {
@@ -130,6 +137,20 @@ public final class DeliveryStreams: Sendable {
         let entry = try makeEntry(DeliveryCatalog.Row(id: id, name: name, configuration: configuration, description: destinationDescription, created: created, tags: tags))
         running.withLock { $0[name] = entry }
         entry.deliverer.start()
+    }
+
+    /// A RoleARN must name an existing role of this account, as Firehose assumes it at creation:
+    /// silently delivering as Tarn instead would grant the stream more than its role allows.
+    private func checkRole(_ roleARN: String, configuration: DeliveryStreamConfiguration, stream: String) throws {
+        guard let accessProvider else {
+            throw TarnError(.invalidArgumentException, "RoleARN \(roleARN): this Tarn has no IAM to act as a role; create the delivery stream without RoleARN.")
+        }
+        guard configuration.roleAccount == accountID, let role = configuration.roleName else {
+            throw TarnError(.invalidArgumentException, "RoleARN \(roleARN) is not a role of account \(accountID); Firehose is unable to assume it.")
+        }
+        do { _ = try accessProvider.access(role: role, session: Deliverer.sessionName(stream: stream)) } catch {
+            throw TarnError(.invalidArgumentException, "Firehose is unable to assume role \(roleARN): \((error as? TarnError)?.message ?? "\(error)")")
+        }
     }
 
     func entry(_ name: String) throws -> Entry {

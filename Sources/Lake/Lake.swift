@@ -133,7 +133,7 @@ public final class Lake: Sendable {
         // Firehose's record format conversion reads table schemas from the catalog, as Glue does on AWS.
         firehose = try DeliveryStreams(
             directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog),
-            access: roleAccess, logger: logger)
+            access: roleAccess, keyProvider: KMSStreamKeyProvider(kms: kms, region: region, service: "firehose"), logger: logger)
         jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs", access: roleAccess)
         pipeline = try LakePipeline(
             store: store, catalog: catalog, jobs: jobs, query: query, directory: directory.path + "/pipeline", logger: logger, access: roleAccess)

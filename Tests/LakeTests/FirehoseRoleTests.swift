@@ -107,3 +107,71 @@ import Testing
         #expect(lake.firehose.list().isEmpty)
     }
 }
+
+/// StartDeliveryStreamEncryption: DirectPut records wait in the delivery buffer sealed under a
+/// KMS data key, and are delivered decrypted.
+@Suite struct FirehoseBufferEncryptionTests {
+    /// Whether any file under `directory` contains `marker`.
+    func filesContain(_ directory: String, _ marker: String) throws -> Bool {
+        let needle = Array(marker.utf8)
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return false }
+        for case let relative as String in walker {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + relative) else { continue }
+            let bytes = [UInt8](data)
+            if bytes.count >= needle.count, (0...(bytes.count - needle.count)).contains(where: { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }) {
+                return true
+            }
+        }
+        return false
+    }
+
+    func put(_ lake: Lake, _ stream: String, _ text: String) async throws {
+        var input = PutRecordsInput()
+        input.append(partitionKey: "", data: Array(text.utf8))
+        _ = try await lake.firehose.put(name: stream, input)
+    }
+
+    @Test func bufferedRecordsAreSealedAndDeliveredInPlaintext() async throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-firehose-sse")
+        defer { directory.remove() }
+        let lake = try Lake(path: directory.path, environment: [:])
+        try await lake.store.createBucket("lake")
+        let key = try lake.kms.createKey(description: "firehose buffers", caller: lake.keyCaller(.root(accountID: Lake.accountID)))
+        // Long buffer intervals: the records stay in DIR/firehose while the files are scanned.
+        for name in ["sealed", "plain"] {
+            try lake.firehose.create(name: name, configuration: DeliveryStreamConfiguration(bucket: "lake", prefix: "\(name)/", bufferIntervalSeconds: 900))
+        }
+        try lake.firehose.startEncryption(name: "sealed", keyID: key.arn)
+        #expect(try lake.firehose.describe("sealed").encryptionKeyID == key.arn)
+        #expect(try lake.firehose.describe("plain").encryptionKeyID == nil)
+        try await put(lake, "sealed", "MARKER-sealed-5b1e9c")
+        try await put(lake, "plain", "MARKER-plain-5b1e9c")
+        #expect(try filesContain(directory.path + "/firehose", "MARKER-plain-5b1e9c"))
+        #expect(try !filesContain(directory.path + "/firehose", "MARKER-sealed-5b1e9c"))
+        #expect(try lake.kms.audit.events().contains { $0.operation == "GenerateDataKey" && $0.via == "firehose.us-east-1.amazonaws.com" })
+
+        // An encrypted stream that flushes at once delivers what was sealed.
+        try lake.firehose.create(name: "fast", configuration: DeliveryStreamConfiguration(bucket: "lake", prefix: "fast/", bufferIntervalSeconds: 0))
+        try lake.firehose.startEncryption(name: "fast", keyID: key.arn)
+        try await put(lake, "fast", "MARKER-fast-5b1e9c")
+        let deadline = Date().addingTimeInterval(20)
+        var delivered: [String] = []
+        while Date() < deadline && delivered.isEmpty {
+            delivered = try lake.store.list(bucket: "lake", prefix: "fast/").objects.map { String(decoding: try lake.store.get(bucket: "lake", key: $0.key), as: UTF8.self) }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(delivered == ["MARKER-fast-5b1e9c"])
+        await lake.firehose.stopAll()
+    }
+
+    @Test func kinesisSourcedStreamsRefuseBufferEncryption() async throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-firehose-sse")
+        defer { directory.remove() }
+        let lake = try Lake(path: directory.path, environment: [:])
+        try await lake.store.createBucket("lake")
+        _ = try lake.streams.createStream(name: "clicks", shardCount: 1, mode: .provisioned)
+        try lake.firehose.create(name: "k", configuration: DeliveryStreamConfiguration(source: .kinesisStream, sourceStreamName: "clicks", bucket: "lake"))
+        #expect(errorCode { try lake.firehose.startEncryption(name: "k", keyID: "alias/aws/s3") } == .invalidArgumentException)
+        await lake.firehose.stopAll()
+    }
+}

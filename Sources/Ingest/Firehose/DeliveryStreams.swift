@@ -24,6 +24,9 @@ public struct DeliveryStreamInfo: Sendable {
     public var deliveredRecords: Int
     /// The last delivery failure, if the most recent attempt failed.
     public var lastError: String?
+    /// The KMS key buffered records are encrypted under (as given to `startEncryption`), nil
+    /// while server-side encryption is off.
+    public var encryptionKeyID: String?
 }
 
 /// Firehose semantics: delivery streams that buffer records and write them to S3 objects.
@@ -44,12 +47,15 @@ public final class DeliveryStreams: Sendable {
     let pollMilliseconds: UInt64
     let resolver: (any DeliverySchemaResolver)?
     let accessProvider: (any ObjectAccessProvider)?
+    let keyProvider: (any StreamKeyProvider)?
     private let running = Mutex<[String: Entry]>([:])
 
     struct Entry: Sendable {
         var row: DeliveryCatalog.Row
         var deliverer: Deliverer
         var log: ShardLog?
+        /// The buffer's data keys (DirectPut streams).
+        var keyring: StreamKeyring?
     }
 
     /// Opens the delivery streams under `directory` and starts delivering.
@@ -57,12 +63,14 @@ public final class DeliveryStreams: Sendable {
     ///   - schemaResolver: resolves Parquet conversion schemas by table (the catalog).
     ///   - access: makes the role sessions of streams configured with a `RoleARN` (the lake's
     ///     IAM); without it such streams cannot be created.
+    ///   - keyProvider: the key service for `StartDeliveryStreamEncryption` (KMS as Firehose).
     public init(
         directory: String, store: ObjectStore, streams: DataStreams, clock: any WallClock = SystemClock(), pollMilliseconds: UInt64 = 50,
-        schemaResolver: (any DeliverySchemaResolver)? = nil, access: (any ObjectAccessProvider)? = nil, logger: Logger = Logger(label: "tarn.firehose")
+        schemaResolver: (any DeliverySchemaResolver)? = nil, access: (any ObjectAccessProvider)? = nil, keyProvider: (any StreamKeyProvider)? = nil, logger: Logger = Logger(label: "tarn.firehose")
     ) throws {
         self.resolver = schemaResolver
         self.accessProvider = access
+        self.keyProvider = keyProvider
         try FileSystem.createDirectory(directory + "/logs")
         root = directory
         catalog = try DeliveryCatalog(path: directory + "/firehose.db")
@@ -82,9 +90,14 @@ public final class DeliveryStreams: Sendable {
     private func makeEntry(_ row: DeliveryCatalog.Row) throws -> Entry {
         let source: any DeliverySource
         var log: ShardLog? = nil
+        var keyring: StreamKeyring? = nil
         switch row.configuration.source {
         case .directPut:
-            let directLog = try ShardLog(directory: root + "/logs/" + String(row.id), shard: 0, segmentBytes: 16 << 20)
+            let directKeyring = StreamKeyring(
+                streamID: row.id, context: ["aws:firehose:arn": arn(row.name)], provider: keyProvider,
+                reuseMilliseconds: streams.configuration.dataKeyReuseMilliseconds, state: try catalog.keyring(id: row.id))
+            keyring = directKeyring
+            let directLog = try ShardLog(directory: root + "/logs/" + String(row.id), shard: 0, segmentBytes: 16 << 20, keyring: directKeyring)
             log = directLog
             source = DirectPutSource(log: directLog)
         case .kinesisStream:
@@ -93,7 +106,7 @@ public final class DeliveryStreams: Sendable {
         let deliverer = try Deliverer(
             id: row.id, name: row.name, configuration: row.configuration, catalog: catalog, store: store, source: source, clock: clock, logger: logger,
             pollMilliseconds: pollMilliseconds, resolver: resolver, access: accessProvider)
-        return Entry(row: row, deliverer: deliverer, log: log)
+        return Entry(row: row, deliverer: deliverer, log: log, keyring: keyring)
     }
 
     /// The ARN of a delivery stream.
@@ -182,7 +195,7 @@ public final class DeliveryStreams: Sendable {
         return DeliveryStreamInfo(
             id: entry.row.id, name: entry.row.name, configuration: entry.row.configuration, destinationDescription: entry.row.description,
             created: entry.row.created, tags: entry.row.tags, deliveredObjects: statistics.objects, deliveredRecords: statistics.records,
-            lastError: statistics.lastError)
+            lastError: statistics.lastError, encryptionKeyID: entry.keyring?.active?.keyID)
     }
 
     /// PutRecord / PutRecordBatch on a DirectPut stream: returns once the records are durable.
@@ -193,11 +206,15 @@ public final class DeliveryStreams: Sendable {
         guard let log = entry.log else {
             throw TarnError(.invalidArgumentException, "This operation is not permitted on KinesisStreamAsSource delivery stream type.")
         }
+        let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
+        // With encryption on, the batch is sealed under the buffer's data key (checked with KMS
+        // once the reuse period is over) before anything is written.
+        let generation = try entry.keyring?.writeGeneration(now: now)
         var batch = LogBatch(capacity: input.bytes.count + input.entries.count * LogFrame.headerSize)
         input.bytes.withUnsafeBytes { raw in
             for entry in input.entries { batch.append(partitionKey: UnsafeRawBufferPointer(start: nil, count: 0), data: UnsafeRawBufferPointer(rebasing: raw[entry.data])) }
         }
-        let first = try log.append(&batch, now: Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)))
+        let first = try log.append(&batch, now: now, encryptedUnder: generation)
         try await streams.scheduler.waitDurable([log])
         return (0..<input.entries.count).map { Self.recordID(stream: entry.row.id, ordinal: first + UInt64($0)) }
     }

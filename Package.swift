@@ -115,7 +115,7 @@ var targets: [Target] = [
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
     .testTarget(name: "KeysTests", dependencies: ["Keys", "TarnCore", "TarnTesting"], swiftSettings: strict),
-    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "Pipeline", "Cost", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "Ingest", "Pipeline", "Cost", "TarnCore", "TarnTesting"], swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
     .testTarget(
         name: "JobsTests",

@@ -126,12 +126,14 @@ public final class Lake: Sendable {
         streams = try DataStreams(
             directory: directory.path + "/streams", region: region, configuration: .fromEnvironment(environment),
             keyProvider: KMSStreamKeyProvider(kms: kms, region: region))
+        // Delivery streams with a RoleARN, jobs and mart refreshes that declare a role act as
+        // its session; the provider is attached to the lake once the lake is complete (a
+        // delivery attempted before that fails and is retried).
+        let roleAccess = LakeRoleAccess()
         // Firehose's record format conversion reads table schemas from the catalog, as Glue does on AWS.
         firehose = try DeliveryStreams(
-            directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog), logger: logger)
-        // Jobs (and mart refreshes) that declare a role act as its session; the provider is
-        // attached to the lake once the lake is complete.
-        let roleAccess = LakeRoleAccess()
+            directory: directory.path + "/firehose", store: store, streams: streams, schemaResolver: CatalogSchemaResolver(store: catalog),
+            access: roleAccess, keyProvider: KMSStreamKeyProvider(kms: kms, region: region, service: "firehose"), logger: logger)
         jobs = try JobRunner(store: store, catalog: catalog, directory: directory.path + "/jobs", access: roleAccess)
         pipeline = try LakePipeline(
             store: store, catalog: catalog, jobs: jobs, query: query, directory: directory.path + "/pipeline", logger: logger, access: roleAccess)

@@ -18,14 +18,18 @@ final class Deliverer: Sendable {
     let clock: any WallClock
     let logger: Logger
     let pollInterval: UInt64
+    /// Makes the role session of a stream with a `RoleARN`.
+    let accessProvider: (any ObjectAccessProvider)?
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// Objects and records delivered since start-up, and the last delivery failure.
     let statistics = Mutex<(objects: Int, records: Int, lastError: String?)>((0, 0, nil))
 
     init(
         id: Int64, name: String, configuration: DeliveryStreamConfiguration, catalog: DeliveryCatalog, store: ObjectStore, source: any DeliverySource,
-        clock: any WallClock, logger: Logger, pollMilliseconds: UInt64 = 50, resolver: (any DeliverySchemaResolver)? = nil
+        clock: any WallClock, logger: Logger, pollMilliseconds: UInt64 = 50, resolver: (any DeliverySchemaResolver)? = nil,
+        access: (any ObjectAccessProvider)? = nil
     ) throws {
+        self.accessProvider = access
         self.id = id
         self.name = name
         self.configuration = configuration
@@ -36,6 +40,21 @@ final class Deliverer: Sendable {
         self.clock = clock
         self.logger = logger
         self.pollInterval = pollMilliseconds * 1_000_000
+    }
+
+    /// The STS session name the deliveries of `stream` use (`firehose-NAME`, at most 64 characters).
+    static func sessionName(stream: String) -> String { String("firehose-\(stream)".prefix(64)) }
+
+    /// Who this stream's deliveries act as: a fresh session of its role (so a changed role
+    /// policy, or a deleted role, applies from the next delivery on), or Tarn itself.
+    /// - Throws: `AccessDenied` when the stream has a role but no IAM to act as it;
+    ///   `NoSuchEntity` when the role was deleted.
+    func objectAccess() throws -> any ObjectAccess {
+        guard let role = configuration.roleName else { return TarnObjectAccess() }
+        guard let accessProvider else {
+            throw TarnError(.accessDenied, "delivery stream \(name) acts as role \(role), but there is no IAM to act as it")
+        }
+        return try accessProvider.access(role: role, session: Self.sessionName(stream: name))
     }
 
     var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -157,10 +176,19 @@ final class Deliverer: Sendable {
             }
         }
         let objects = try builder.build(records, batchID: "\(id)/" + DeliveryCatalog.encode(ranges), now: now)
+        // Every object is authorized before the first is written, so a denied batch writes
+        // nothing; the plan stays saved and the records buffered until a retry is allowed.
+        let access = try objectAccess()
+        for object in objects {
+            do { try access.authorize(.write, bucket: configuration.bucket, key: object.key) } catch let error as TarnError {
+                throw TarnError(
+                    error.code, "delivery stream \(name) as \(access.principal): \(error.message); \(records.count) records stay buffered and delivery is retried")
+            }
+        }
         for object in objects {
             var attributes = ObjectAttributes()
             attributes.headers.contentType = object.isError ? "application/x-ndjson" : configuration.formatConversion != nil ? "application/vnd.apache.parquet" : "application/octet-stream"
-            try await store.put(bucket: configuration.bucket, key: object.key, bytes: object.body, attributes: attributes)
+            try await store.put(bucket: configuration.bucket, key: object.key, bytes: object.body, attributes: attributes, caller: access.keyCaller)
         }
         var finished: Set<Int> = []
         for (shard, range) in ranges {

@@ -40,6 +40,12 @@ final class DeliveryCatalog: Sendable {
             CREATE TABLE IF NOT EXISTS delivery_tags(
               delivery_id INTEGER NOT NULL REFERENCES delivery_streams(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
               PRIMARY KEY(delivery_id, key));
+            CREATE TABLE IF NOT EXISTS delivery_keys(
+              delivery_id INTEGER NOT NULL REFERENCES delivery_streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL,
+              key_id TEXT NOT NULL, key_arn TEXT NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
+              PRIMARY KEY(delivery_id, generation));
+            CREATE TABLE IF NOT EXISTS delivery_encryption(
+              delivery_id INTEGER PRIMARY KEY REFERENCES delivery_streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL);
             """)
     }
 
@@ -133,5 +139,37 @@ final class DeliveryCatalog: Sendable {
             ranges[shard] = low..<high
         }
         return ranges
+    }
+
+    // MARK: encryption
+
+    /// Every buffer data key generation of a delivery stream (wrapped) and the active one.
+    func keyring(id: Int64) throws -> StreamKeyring.State {
+        var state = StreamKeyring.State()
+        for row in try database.query("SELECT generation, key_id, key_arn, wrapped FROM delivery_keys WHERE delivery_id = ?", [id]) {
+            guard let generation = row["generation"].int, let keyID = row["key_id"].string, let arn = row["key_arn"].string,
+                let wrapped = row["wrapped"].bytes
+            else { throw TarnError(.corrupt, "firehose.db: malformed data key row of delivery stream \(id): \(row.values)") }
+            state.generations[UInt32(truncatingIfNeeded: generation)] = StreamKeyring.Generation(keyID: keyID, keyARN: arn, wrapped: wrapped)
+        }
+        if let active = try database.query("SELECT generation FROM delivery_encryption WHERE delivery_id = ?", [id]).first?["generation"].int {
+            state.active = UInt32(truncatingIfNeeded: active)
+        }
+        return state
+    }
+
+    /// Stores a new data key generation and makes it the active one, atomically.
+    func startEncryption(id: Int64, generation: UInt32, keyID: String, keyARN: String, wrapped: [UInt8], created: Int64) throws {
+        try database.transaction { tx in
+            try tx.query(
+                "INSERT INTO delivery_keys(delivery_id, generation, key_id, key_arn, wrapped, created_ms) VALUES(?, ?, ?, ?, ?, ?)",
+                [id, Int64(generation), keyID, keyARN, wrapped, created])
+            try tx.query("INSERT OR REPLACE INTO delivery_encryption(delivery_id, generation) VALUES(?, ?)", [id, Int64(generation)])
+        }
+    }
+
+    /// Turns encryption off for new records; the data keys stay, for the records they sealed.
+    func stopEncryption(id: Int64) throws {
+        try database.query("DELETE FROM delivery_encryption WHERE delivery_id = ?", [id])
     }
 }

@@ -67,12 +67,16 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
     public var fileExtension: String?
     /// Parquet conversion, if enabled.
     public var formatConversion: FormatConversion?
+    /// `S3DestinationConfiguration.RoleARN` / `ExtendedS3DestinationConfiguration.RoleARN`: the
+    /// IAM role the deliverer acts as (`s3:PutObject`, SSE-KMS data keys); nil delivers as Tarn.
+    public var roleARN: String?
 
     /// Creates a configuration with Firehose's defaults (5 MiB, 300 s, uncompressed).
     public init(
         source: SourceKind = .directPut, sourceStreamName: String? = nil, bucket: String, prefix: String = "", errorOutputPrefix: String? = nil,
         bufferSizeMiB: Int = 5, bufferIntervalSeconds: Int = 300, compression: Compression = .uncompressed, dynamicPartitioning: Bool = false,
-        metadataExtractionQuery: String? = nil, appendNewline: Bool = false, fileExtension: String? = nil, formatConversion: FormatConversion? = nil
+        metadataExtractionQuery: String? = nil, appendNewline: Bool = false, fileExtension: String? = nil, formatConversion: FormatConversion? = nil,
+        roleARN: String? = nil
     ) {
         self.source = source
         self.sourceStreamName = sourceStreamName
@@ -87,6 +91,20 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
         self.appendNewline = appendNewline
         self.fileExtension = fileExtension
         self.formatConversion = formatConversion
+        self.roleARN = roleARN
+    }
+
+    /// The role name of `roleARN` (`arn:aws:iam::ACCOUNT:role/[PATH/]NAME` → `NAME`), nil without one.
+    public var roleName: String? {
+        guard let roleARN, let slash = roleARN.lastIndex(of: "/") else { return nil }
+        return String(roleARN[roleARN.index(after: slash)...])
+    }
+
+    /// The account of `roleARN` (its fifth field), nil without one.
+    public var roleAccount: String? {
+        guard let roleARN else { return nil }
+        let fields = roleARN.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return fields.count == 6 ? String(fields[4]) : nil
     }
 
     /// Checks the rules Firehose applies at CreateDeliveryStream.
@@ -97,6 +115,15 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
         guard (1...128).contains(bufferSizeMiB) else { throw invalid("BufferingHints.SizeInMBs must be between 1 and 128, got \(bufferSizeMiB).") }
         guard (0...900).contains(bufferIntervalSeconds) else {
             throw invalid("BufferingHints.IntervalInSeconds must be between 0 and 900, got \(bufferIntervalSeconds).")
+        }
+        if let roleARN {
+            // API_S3DestinationConfiguration: RoleARN matches `arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
+            let fields = roleARN.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            let resource = fields.count == 6 ? fields[5] : ""
+            guard fields.count == 6, fields[0] == "arn", fields[2] == "iam", fields[3].isEmpty, fields[4].utf8.count == 12,
+                fields[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), resource.hasPrefix("role/"), let name = roleName, !name.isEmpty,
+                resource.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || "+=,.@-_/".utf8.contains($0) })
+            else { throw invalid("RoleARN \(roleARN) is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).") }
         }
         if source == .kinesisStream && (sourceStreamName ?? "").isEmpty {
             throw invalid("KinesisStreamSourceConfiguration is required for the KinesisStreamAsSource delivery stream type.")

@@ -24,6 +24,9 @@ public struct DeliveryStreamInfo: Sendable {
     public var deliveredRecords: Int
     /// The last delivery failure, if the most recent attempt failed.
     public var lastError: String?
+    /// The KMS key buffered records are encrypted under (as given to `startEncryption`), nil
+    /// while server-side encryption is off.
+    public var encryptionKeyID: String?
 }
 
 /// Firehose semantics: delivery streams that buffer records and write them to S3 objects.
@@ -43,21 +46,31 @@ public final class DeliveryStreams: Sendable {
     let accountID: String
     let pollMilliseconds: UInt64
     let resolver: (any DeliverySchemaResolver)?
+    let accessProvider: (any ObjectAccessProvider)?
+    let keyProvider: (any StreamKeyProvider)?
     private let running = Mutex<[String: Entry]>([:])
 
     struct Entry: Sendable {
         var row: DeliveryCatalog.Row
         var deliverer: Deliverer
         var log: ShardLog?
+        /// The buffer's data keys (DirectPut streams).
+        var keyring: StreamKeyring?
     }
 
     /// Opens the delivery streams under `directory` and starts delivering.
-    /// - Parameter schemaResolver: resolves Parquet conversion schemas by table (the catalog).
+    /// - Parameters:
+    ///   - schemaResolver: resolves Parquet conversion schemas by table (the catalog).
+    ///   - access: makes the role sessions of streams configured with a `RoleARN` (the lake's
+    ///     IAM); without it such streams cannot be created.
+    ///   - keyProvider: the key service for `StartDeliveryStreamEncryption` (KMS as Firehose).
     public init(
         directory: String, store: ObjectStore, streams: DataStreams, clock: any WallClock = SystemClock(), pollMilliseconds: UInt64 = 50,
-        schemaResolver: (any DeliverySchemaResolver)? = nil, logger: Logger = Logger(label: "tarn.firehose")
+        schemaResolver: (any DeliverySchemaResolver)? = nil, access: (any ObjectAccessProvider)? = nil, keyProvider: (any StreamKeyProvider)? = nil, logger: Logger = Logger(label: "tarn.firehose")
     ) throws {
         self.resolver = schemaResolver
+        self.accessProvider = access
+        self.keyProvider = keyProvider
         try FileSystem.createDirectory(directory + "/logs")
         root = directory
         catalog = try DeliveryCatalog(path: directory + "/firehose.db")
@@ -77,9 +90,14 @@ public final class DeliveryStreams: Sendable {
     private func makeEntry(_ row: DeliveryCatalog.Row) throws -> Entry {
         let source: any DeliverySource
         var log: ShardLog? = nil
+        var keyring: StreamKeyring? = nil
         switch row.configuration.source {
         case .directPut:
-            let directLog = try ShardLog(directory: root + "/logs/" + String(row.id), shard: 0, segmentBytes: 16 << 20)
+            let directKeyring = StreamKeyring(
+                streamID: row.id, context: ["aws:firehose:arn": arn(row.name)], provider: keyProvider,
+                reuseMilliseconds: streams.configuration.dataKeyReuseMilliseconds, state: try catalog.keyring(id: row.id))
+            keyring = directKeyring
+            let directLog = try ShardLog(directory: root + "/logs/" + String(row.id), shard: 0, segmentBytes: 16 << 20, keyring: directKeyring)
             log = directLog
             source = DirectPutSource(log: directLog)
         case .kinesisStream:
@@ -87,8 +105,8 @@ public final class DeliveryStreams: Sendable {
         }
         let deliverer = try Deliverer(
             id: row.id, name: row.name, configuration: row.configuration, catalog: catalog, store: store, source: source, clock: clock, logger: logger,
-            pollMilliseconds: pollMilliseconds, resolver: resolver)
-        return Entry(row: row, deliverer: deliverer, log: log)
+            pollMilliseconds: pollMilliseconds, resolver: resolver, access: accessProvider)
+        return Entry(row: row, deliverer: deliverer, log: log, keyring: keyring)
     }
 
     /// The ARN of a delivery stream.
@@ -106,10 +124,12 @@ public final class DeliveryStreams: Sendable {
     /// CreateDeliveryStream.
     /// - Parameter destinationDescription: JSON the service shows back in DescribeDeliveryStream.
     /// - Throws: `ResourceInUseException` for a taken name, `InvalidArgumentException` for an
-    ///   invalid configuration, a missing bucket or source stream.
+    ///   invalid configuration, a missing bucket or source stream, or a `RoleARN` that does not
+    ///   name a role of this lake.
     public func create(name: String, configuration: DeliveryStreamConfiguration, destinationDescription: String = "{}", tags: [String: String] = [:]) throws {
         try Self.validate(name: name)
         try configuration.validate()
+        if let roleARN = configuration.roleARN { try checkRole(roleARN, configuration: configuration, stream: name) }
         // Resolves the conversion schema now, so an unknown table fails the create call.
         _ = try DeliveryBatchBuilder(name: name, configuration: configuration, resolver: resolver)
         do { try store.bucket(configuration.bucket) } catch {
@@ -130,6 +150,20 @@ public final class DeliveryStreams: Sendable {
         let entry = try makeEntry(DeliveryCatalog.Row(id: id, name: name, configuration: configuration, description: destinationDescription, created: created, tags: tags))
         running.withLock { $0[name] = entry }
         entry.deliverer.start()
+    }
+
+    /// A RoleARN must name an existing role of this account, as Firehose assumes it at creation:
+    /// silently delivering as Tarn instead would grant the stream more than its role allows.
+    private func checkRole(_ roleARN: String, configuration: DeliveryStreamConfiguration, stream: String) throws {
+        guard let accessProvider else {
+            throw TarnError(.invalidArgumentException, "RoleARN \(roleARN): this Tarn has no IAM to act as a role; create the delivery stream without RoleARN.")
+        }
+        guard configuration.roleAccount == accountID, let role = configuration.roleName else {
+            throw TarnError(.invalidArgumentException, "RoleARN \(roleARN) is not a role of account \(accountID); Firehose is unable to assume it.")
+        }
+        do { _ = try accessProvider.access(role: role, session: Deliverer.sessionName(stream: stream)) } catch {
+            throw TarnError(.invalidArgumentException, "Firehose is unable to assume role \(roleARN): \((error as? TarnError)?.message ?? "\(error)")")
+        }
     }
 
     func entry(_ name: String) throws -> Entry {
@@ -161,7 +195,7 @@ public final class DeliveryStreams: Sendable {
         return DeliveryStreamInfo(
             id: entry.row.id, name: entry.row.name, configuration: entry.row.configuration, destinationDescription: entry.row.description,
             created: entry.row.created, tags: entry.row.tags, deliveredObjects: statistics.objects, deliveredRecords: statistics.records,
-            lastError: statistics.lastError)
+            lastError: statistics.lastError, encryptionKeyID: entry.keyring?.active?.keyID)
     }
 
     /// PutRecord / PutRecordBatch on a DirectPut stream: returns once the records are durable.
@@ -172,11 +206,15 @@ public final class DeliveryStreams: Sendable {
         guard let log = entry.log else {
             throw TarnError(.invalidArgumentException, "This operation is not permitted on KinesisStreamAsSource delivery stream type.")
         }
+        let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
+        // With encryption on, the batch is sealed under the buffer's data key (checked with KMS
+        // once the reuse period is over) before anything is written.
+        let generation = try entry.keyring?.writeGeneration(now: now)
         var batch = LogBatch(capacity: input.bytes.count + input.entries.count * LogFrame.headerSize)
         input.bytes.withUnsafeBytes { raw in
             for entry in input.entries { batch.append(partitionKey: UnsafeRawBufferPointer(start: nil, count: 0), data: UnsafeRawBufferPointer(rebasing: raw[entry.data])) }
         }
-        let first = try log.append(&batch, now: Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)))
+        let first = try log.append(&batch, now: now, encryptedUnder: generation)
         try await streams.scheduler.waitDurable([log])
         return (0..<input.entries.count).map { Self.recordID(stream: entry.row.id, ordinal: first + UInt64($0)) }
     }

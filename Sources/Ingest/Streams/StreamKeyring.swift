@@ -34,9 +34,15 @@ final class StreamKeyring: Sendable {
     let reuseMilliseconds: Int64
     let state: Mutex<State>
 
-    init(streamID: Int64, streamARN: String, provider: (any StreamKeyProvider)?, reuseMilliseconds: Int64, state: State = State()) {
+    convenience init(streamID: Int64, streamARN: String, provider: (any StreamKeyProvider)?, reuseMilliseconds: Int64, state: State = State()) {
+        self.init(streamID: streamID, context: ["aws:kinesis:arn": streamARN], provider: provider, reuseMilliseconds: reuseMilliseconds, state: state)
+    }
+
+    /// - Parameter context: the KMS encryption context of the data keys (`aws:kinesis:arn` for a
+    ///   data stream, `aws:firehose:arn` for a delivery stream's buffer).
+    init(streamID: Int64, context: [String: String], provider: (any StreamKeyProvider)?, reuseMilliseconds: Int64, state: State = State()) {
         self.streamID = streamID
-        self.context = ["aws:kinesis:arn": streamARN]
+        self.context = context
         self.provider = provider
         self.reuseMilliseconds = reuseMilliseconds
         self.state = Mutex(state)

@@ -1,10 +1,10 @@
 import Ingest
 import Keys
 
-/// Kinesis server-side encryption over the lake's key service: data keys for stream segments
-/// are generated and unwrapped by KMS acting as Kinesis (`kms:ViaService`
-/// `kinesis.REGION.amazonaws.com`), as the account's root, so key policies, key state and the
-/// audit log apply exactly as to S3's use of a key.
+/// Kinesis (and Firehose buffer) server-side encryption over the lake's key service: data keys
+/// for stream segments are generated and unwrapped by KMS acting as that service
+/// (`kms:ViaService` `kinesis.REGION.amazonaws.com` / `firehose.REGION.amazonaws.com`), as the
+/// account's root, so key policies, key state and the audit log apply exactly as to S3's use of a key.
 public struct KMSStreamKeyProvider: StreamKeyProvider {
     let kms: KeyManagementService
     let caller: KeyCaller
@@ -13,9 +13,10 @@ public struct KMSStreamKeyProvider: StreamKeyProvider {
     /// - Parameters:
     ///   - kms: the lake's key service.
     ///   - region: the region in `kms:ViaService`.
-    public init(kms: KeyManagementService, region: String) {
+    ///   - service: the service acting (`kinesis`, or `firehose` for delivery buffers).
+    public init(kms: KeyManagementService, region: String, service: String = "kinesis") {
         self.kms = kms
-        caller = KeyCaller(principalARN: "arn:aws:iam::\(kms.accountID):root", accountID: kms.accountID, viaService: "kinesis.\(region).amazonaws.com")
+        caller = KeyCaller(principalARN: "arn:aws:iam::\(kms.accountID):root", accountID: kms.accountID, viaService: "\(service).\(region).amazonaws.com")
     }
 
     /// GenerateDataKey (AES-256) under `keyID` with `context`.

@@ -49,7 +49,7 @@ import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
-from conftest import ACCESS_KEY, REGION, SECRET_KEY, TarnProcess, make_client, make_s3_client  # noqa: E402
+from conftest import ACCESS_KEY, REGION, SECRET_KEY, TarnProcess, firehose_role, make_client, make_s3_client  # noqa: E402
 
 
 def result(name, value, unit):
@@ -214,8 +214,9 @@ def bench_freshness(server, args, rows):
     kinesis = make_client("kinesis", server.endpoint)
     if FRESH_BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
         s3.create_bucket(Bucket=FRESH_BUCKET)  # --create-buckets of `tarn jobs define` made it already
+    role = firehose_role(server.endpoint)  # deliveries are authorized as their RoleARN
     destination = lambda prefix: {  # noqa: E731
-        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": f"arn:aws:s3:::{FRESH_BUCKET}", "Prefix": prefix,
+        "RoleARN": role, "BucketARN": f"arn:aws:s3:::{FRESH_BUCKET}", "Prefix": prefix,
         "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0},
         "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord", "Parameters": []}]}}
     firehose.create_delivery_stream(DeliveryStreamName="fresh-direct", ExtendedS3DestinationConfiguration=destination("raw/direct/"))

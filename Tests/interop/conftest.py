@@ -3,6 +3,7 @@
 Every test here talks to the server over HTTP with boto3, the AWS CLI or plain `requests`,
 exactly as users do. Nothing of Tarn is mocked.
 """
+import json
 import os
 import shutil
 import signal
@@ -105,6 +106,23 @@ def make_client(service, endpoint, **config):
     return boto3.client(
         service, endpoint_url=endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
         config=Config(retries={"max_attempts": 1}, **config))
+
+
+def firehose_role(endpoint, name="firehose"):
+    """An IAM role for Firehose deliveries to act as (deliveries are authorized as their RoleARN,
+    as on AWS): it may write objects and use KMS keys. Returns its ARN; creating it twice is fine."""
+    iam = make_client("iam", endpoint)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    try:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::*"},
+        {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}
+    iam.put_role_policy(RoleName=name, PolicyName="deliver", PolicyDocument=json.dumps(policy))
+    return f"arn:aws:iam::000000000000:role/{name}"
 
 
 @pytest.fixture(scope="session")

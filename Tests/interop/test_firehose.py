@@ -14,11 +14,12 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import make_client
+from conftest import firehose_role, make_client
 
 
 @pytest.fixture(scope="module")
 def firehose(server):
+    firehose_role(server.endpoint)  # the RoleARN every destination() names
     return make_client("firehose", server.endpoint)
 
 

@@ -5,7 +5,7 @@ import os
 import subprocess
 import time
 
-from conftest import ACCESS_KEY, SECRET_KEY, make_client, make_s3_client, tarn_binary
+from conftest import ACCESS_KEY, SECRET_KEY, firehose_role, make_client, make_s3_client, tarn_binary
 
 
 def tarn(data, endpoint, *args):
@@ -21,7 +21,7 @@ def test_streams_and_firehose_cli(start_server, tmp_path):
     make_s3_client(server.endpoint).create_bucket(Bucket="lake")
     make_client("firehose", server.endpoint).create_delivery_stream(
         DeliveryStreamName="clicks-s3",
-        ExtendedS3DestinationConfiguration={"RoleARN": "r", "BucketARN": "arn:aws:s3:::lake", "Prefix": "raw/clickstream/"})
+        ExtendedS3DestinationConfiguration={"RoleARN": firehose_role(server.endpoint), "BucketARN": "arn:aws:s3:::lake", "Prefix": "raw/clickstream/"})
 
     listed = tarn(data, server.endpoint, "streams", "list")
     assert listed.returncode == 0, listed.stderr

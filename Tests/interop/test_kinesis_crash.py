@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from conftest import ACCESS_KEY, REGION, SECRET_KEY, make_client, make_s3_client
+from conftest import ACCESS_KEY, REGION, SECRET_KEY, firehose_role, make_client, make_s3_client
 
 
 def client(service, endpoint):
@@ -47,7 +47,7 @@ def test_kill_dash_nine_mid_stream(start_server, tmp_path):
         DeliveryStreamName="clicks-to-s3", DeliveryStreamType="KinesisStreamAsSource",
         KinesisStreamSourceConfiguration={"KinesisStreamARN": arn, "RoleARN": "arn:aws:iam::000000000000:role/r"},
         ExtendedS3DestinationConfiguration={
-            "RoleARN": "arn:aws:iam::000000000000:role/r", "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "raw/clickstream/", "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 1},
+            "RoleARN": firehose_role(server.endpoint), "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "raw/clickstream/", "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 1},
             "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord", "Parameters": []}]}})
 
     acknowledged = {}  # sequence number -> (shard, payload)

@@ -66,8 +66,11 @@ import Testing
 
         try lake.identities.putInlinePolicy("Write", document: policy(["s3:PutObject"], resource: "arn:aws:s3:::lake/raw/*"), on: .role("firehose-writer"))
         #expect(try await eventually { try delivered(lake) == ["{\"click\":1}\n"] })
-        let info = try lake.firehose.describe("clicks")
-        #expect(info.deliveredRecords == 1 && info.lastError == nil)
+        // The object is visible a moment before the deliverer's counters are updated.
+        #expect(try await eventually {
+            let info = try lake.firehose.describe("clicks")
+            return info.deliveredRecords == 1 && info.lastError == nil
+        })
         await lake.firehose.stopAll()
     }
 

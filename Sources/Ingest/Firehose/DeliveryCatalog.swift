@@ -141,35 +141,13 @@ final class DeliveryCatalog: Sendable {
         return ranges
     }
 
-    // MARK: encryption
+    // MARK: encryption (the shared tables of `KeyringTables`)
 
-    /// Every buffer data key generation of a delivery stream (wrapped) and the active one.
-    func keyring(id: Int64) throws -> StreamKeyring.State {
-        var state = StreamKeyring.State()
-        for row in try database.query("SELECT generation, key_id, key_arn, wrapped FROM delivery_keys WHERE delivery_id = ?", [id]) {
-            guard let generation = row["generation"].int, let keyID = row["key_id"].string, let arn = row["key_arn"].string,
-                let wrapped = row["wrapped"].bytes
-            else { throw TarnError(.corrupt, "firehose.db: malformed data key row of delivery stream \(id): \(row.values)") }
-            state.generations[UInt32(truncatingIfNeeded: generation)] = StreamKeyring.Generation(keyID: keyID, keyARN: arn, wrapped: wrapped)
-        }
-        if let active = try database.query("SELECT generation FROM delivery_encryption WHERE delivery_id = ?", [id]).first?["generation"].int {
-            state.active = UInt32(truncatingIfNeeded: active)
-        }
-        return state
-    }
+    func keyring(id: Int64) throws -> StreamKeyring.State { try KeyringTables.deliveries.load(database, id: id) }
 
-    /// Stores a new data key generation and makes it the active one, atomically.
     func startEncryption(id: Int64, generation: UInt32, keyID: String, keyARN: String, wrapped: [UInt8], created: Int64) throws {
-        try database.transaction { tx in
-            try tx.query(
-                "INSERT INTO delivery_keys(delivery_id, generation, key_id, key_arn, wrapped, created_ms) VALUES(?, ?, ?, ?, ?, ?)",
-                [id, Int64(generation), keyID, keyARN, wrapped, created])
-            try tx.query("INSERT OR REPLACE INTO delivery_encryption(delivery_id, generation) VALUES(?, ?)", [id, Int64(generation)])
-        }
+        try KeyringTables.deliveries.start(database, id: id, generation: generation, keyID: keyID, keyARN: keyARN, wrapped: wrapped, created: created)
     }
 
-    /// Turns encryption off for new records; the data keys stay, for the records they sealed.
-    func stopEncryption(id: Int64) throws {
-        try database.query("DELETE FROM delivery_encryption WHERE delivery_id = ?", [id])
-    }
+    func stopEncryption(id: Int64) throws { try KeyringTables.deliveries.stop(database, id: id) }
 }

@@ -20,22 +20,9 @@ extension DeliveryStreams {
             throw TarnError(.invalidArgumentException, "This operation is not supported for KinesisStreamAsSource delivery stream type \(name); encrypt the source stream.")
         }
         guard !keyID.isEmpty else { throw TarnError(.invalidArgumentException, "KeyARN must not be empty for KeyType CUSTOMER_MANAGED_CMK.") }
-        guard let keyProvider else {
-            throw TarnError(.unsupported, "Delivery stream \(name): server-side encryption needs a key service, and this lake was opened without one.")
-        }
-        let dataKey: StreamDataKey
-        do { dataKey = try keyProvider.generateDataKey(keyID: keyID, context: keyring.context) } catch { throw TarnError.kinesisKMS(error) }
-        guard dataKey.plaintext.count == 32 else {
-            throw TarnError(.internal, "the key service returned a \(dataKey.plaintext.count)-byte data key, expected 32")
-        }
         let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
-        // One writer at a time: generation numbers must not collide.
-        try keyring.state.withLock { state in
-            let generation = (state.generations.keys.max() ?? 0) + 1
+        try keyring.start(keyID: keyID, owner: "Delivery stream \(name)", now: now) { generation, dataKey in
             try catalog.startEncryption(id: entry.row.id, generation: generation, keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, created: now)
-            state.generations[generation] = StreamKeyring.Generation(
-                keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, key: .init(data: dataKey.plaintext), checkedAt: now)
-            state.active = generation
         }
     }
 
@@ -47,9 +34,6 @@ extension DeliveryStreams {
         guard let keyring = entry.keyring else {
             throw TarnError(.invalidArgumentException, "This operation is not supported for KinesisStreamAsSource delivery stream type \(name).")
         }
-        try keyring.state.withLock { state in
-            try catalog.stopEncryption(id: entry.row.id)
-            state.active = nil
-        }
+        try keyring.stop { try catalog.stopEncryption(id: entry.row.id) }
     }
 }

@@ -19,22 +19,10 @@ extension DataStreams {
     public func startEncryption(stream name: String, keyID: String) throws {
         let runtime = try self.runtime(name)
         guard !keyID.isEmpty else { throw TarnError(.invalidArgumentException, "KeyId must not be empty for EncryptionType KMS.") }
-        guard let keyProvider else {
-            throw TarnError(.unsupported, "Stream \(name): server-side encryption needs a key service, and this lake was opened without one.")
-        }
-        let dataKey: StreamDataKey
-        do { dataKey = try keyProvider.generateDataKey(keyID: keyID, context: runtime.keyring.context) } catch { throw TarnError.kinesisKMS(error) }
-        guard dataKey.plaintext.count == 32 else {
-            throw TarnError(.internal, "the key service returned a \(dataKey.plaintext.count)-byte data key, expected 32")
-        }
-        // One writer at a time per stream: generation numbers must not collide.
-        try runtime.keyring.state.withLock { state in
-            let generation = (state.generations.keys.max() ?? 0) + 1
+        let now = nowMilliseconds
+        try runtime.keyring.start(keyID: keyID, owner: "Stream \(name)", now: now) { generation, dataKey in
             try catalog.startEncryption(
-                id: runtime.id, generation: generation, keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, created: nowMilliseconds)
-            state.generations[generation] = StreamKeyring.Generation(
-                keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, key: .init(data: dataKey.plaintext), checkedAt: nowMilliseconds)
-            state.active = generation
+                id: runtime.id, generation: generation, keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, created: now)
         }
         runtime.state.withLock { $0.info.keyID = keyID }
     }
@@ -44,10 +32,7 @@ extension DataStreams {
     /// - Throws: `ResourceNotFoundException`.
     public func stopEncryption(stream name: String) throws {
         let runtime = try self.runtime(name)
-        try runtime.keyring.state.withLock { state in
-            try catalog.stopEncryption(id: runtime.id)
-            state.active = nil
-        }
+        try runtime.keyring.stop { try catalog.stopEncryption(id: runtime.id) }
         runtime.state.withLock { $0.info.keyID = nil }
     }
 }

@@ -48,6 +48,38 @@ final class StreamKeyring: Sendable {
         self.state = Mutex(state)
     }
 
+    /// Starts a new data key generation under `keyID` and makes it active: a data key from the
+    /// key service (with this keyring's context), persisted wrapped by `persist` before it is
+    /// used. Under the state lock, so two starts never pick the same generation number.
+    /// - Parameter owner: names the stream in the error when there is no key service.
+    /// - Throws: `.unsupported` without a key service; the key service's error in Kinesis's terms.
+    func start(keyID: String, owner: String, now: Int64, persist: (UInt32, StreamDataKey) throws -> Void) throws {
+        guard let provider else {
+            throw TarnError(.unsupported, "\(owner): server-side encryption needs a key service, and this lake was opened without one.")
+        }
+        let dataKey: StreamDataKey
+        do { dataKey = try provider.generateDataKey(keyID: keyID, context: context) } catch { throw TarnError.kinesisKMS(error) }
+        guard dataKey.plaintext.count == 32 else {
+            throw TarnError(.internal, "the key service returned a \(dataKey.plaintext.count)-byte data key, expected 32")
+        }
+        try state.withLock { state in
+            let generation = (state.generations.keys.max() ?? 0) + 1
+            try persist(generation, dataKey)
+            state.generations[generation] = Generation(
+                keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, key: .init(data: dataKey.plaintext), checkedAt: now)
+            state.active = generation
+        }
+    }
+
+    /// Stops sealing new records (after `persist` recorded it); old generations stay for the
+    /// records they sealed.
+    func stop(persist: () throws -> Void) throws {
+        try state.withLock { state in
+            try persist()
+            state.active = nil
+        }
+    }
+
     /// The active generation and its key id, or nil when encryption is off.
     var active: (generation: UInt32, keyID: String)? {
         state.withLock { state in state.active.flatMap { generation in state.generations[generation].map { (generation, $0.keyID) } } }

@@ -12,13 +12,7 @@ extension Lake {
         var builder = CostReportBuilder(prices: configuration.prices, asOf: asOf ?? store.clock.now(), years: years)
         for bucket in try store.buckets() {
             let evaluator = try store.lifecycleConfiguration(bucket: bucket.name).map(LifecycleEvaluator.init)
-            var after: String? = nil
-            while true {
-                let page = try store.list(bucket: bucket.name, after: after, maxKeys: 1000)
-                for object in page.objects { builder.add(object, lifecycle: evaluator) }
-                guard page.isTruncated, let next = page.nextMarker else { break }
-                after = next
-            }
+            try store.forEachObject(bucket: bucket.name) { builder.add($0, lifecycle: evaluator) }
         }
         guard let history = query.history else {
             return builder.build(unavailable: ["queries: the query service keeps no history"])

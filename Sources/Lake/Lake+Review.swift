@@ -23,17 +23,11 @@ extension Lake {
         for bucket in try store.buckets() {
             var facts = BucketFacts(name: bucket.name, lifecycle: try store.lifecycleConfiguration(bucket: bucket.name))
             var security = try securityFacts(bucket: bucket.name, declared: applied?.environments.first { $0.bucket == bucket.name })
-            var after: String? = nil
-            while true {
-                let page = try store.list(bucket: bucket.name, after: after, maxKeys: 1000)
-                for object in page.objects {
-                    facts.add(object, asOf: now, agedDays: thresholds.agedDays)
-                    datasets.add(bucket: bucket.name, key: object.key, size: object.size)
-                    security.objects += 1
-                    if object.attributes.encryption == nil { security.unencryptedObjects += 1 }
-                }
-                guard page.isTruncated, let next = page.nextMarker else { break }
-                after = next
+            try store.forEachObject(bucket: bucket.name) { object in
+                facts.add(object, asOf: now, agedDays: thresholds.agedDays)
+                datasets.add(bucket: bucket.name, key: object.key, size: object.size)
+                security.objects += 1
+                if object.attributes.encryption == nil { security.unencryptedObjects += 1 }
             }
             for upload in try store.index.uploads(bucket: bucket.name, prefix: "", keyMarker: nil, uploadIDMarker: nil, limit: Int.max) {
                 let bytes = try store.index.parts(uploadID: upload.uploadID).reduce(0) { $0 + $1.size }

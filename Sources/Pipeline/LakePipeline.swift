@@ -174,17 +174,12 @@ public final class LakePipeline: Sendable {
 
     /// Deletes every object under `prefix` except those under one of the prefixes `keeping`.
     func deleteObjects(bucket: String, prefix: String, keeping: [String], access: any ObjectAccess = TarnObjectAccess()) async throws {
-        var after: String?
         var doomed: [String] = []
         try access.authorizeList(bucket: bucket, prefix: prefix)
-        while true {
-            let page = try store.list(bucket: bucket, prefix: prefix, after: after, maxKeys: 1000)
-            for object in page.objects where !keeping.contains(where: { object.key.hasPrefix($0) }) {
-                try access.authorize(.delete, bucket: bucket, key: object.key)
-                doomed.append(object.key)
-            }
-            guard page.isTruncated, let last = page.objects.last?.key ?? page.nextMarker else { break }
-            after = last
+        try store.forEachObject(bucket: bucket, prefix: prefix) { object in
+            guard !keeping.contains(where: { object.key.hasPrefix($0) }) else { return }
+            try access.authorize(.delete, bucket: bucket, key: object.key)
+            doomed.append(object.key)
         }
         for start in stride(from: 0, to: doomed.count, by: 1000) {
             try await store.delete(bucket: bucket, keys: Array(doomed[start..<min(start + 1000, doomed.count)]))

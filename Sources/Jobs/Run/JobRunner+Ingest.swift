@@ -56,15 +56,9 @@ extension JobRunner {
             access = try self.access(for: definition, runID: runID)
             try access.authorizeList(bucket: definition.source.bucket, prefix: definition.source.prefix)
             let done = try state.bookmarks(job: definition.name)
-            var after: String? = nil
-            while true {
-                let page = try store.list(bucket: definition.source.bucket, prefix: definition.source.prefix, after: after, maxKeys: 1000)
-                for object in page.objects {
-                    let source = SourceObject(bucket: object.bucket, key: object.key, etag: object.etag, size: object.size)
-                    if !done.contains(SourceIdentity(bucket: source.bucket, key: source.key, etag: source.etag)) { objects.append(source) }
-                }
-                guard page.isTruncated, let next = page.nextMarker else { break }
-                after = next
+            try store.forEachObject(bucket: definition.source.bucket, prefix: definition.source.prefix) { object in
+                let source = SourceObject(bucket: object.bucket, key: object.key, etag: object.etag, size: object.size)
+                if !done.contains(SourceIdentity(bucket: source.bucket, key: source.key, etag: source.etag)) { objects.append(source) }
             }
         } catch {
             try recordFailedPlanning(runID: runID, job: definition.name, kind: .ingest, trigger: trigger, started: started, error: error)

@@ -121,16 +121,10 @@ public final class FileStore: Sendable {
     private func listObjects(_ store: ObjectStore, bucket: String, prefix: String) throws -> [DataFile] {
         try access.authorizeList(bucket: bucket, prefix: prefix)
         var files: [DataFile] = []
-        var after: String? = nil
-        while true {
-            let page = try store.list(bucket: bucket, prefix: prefix, after: after, maxKeys: 1000)
-            for object in page.objects {
-                let relative = String(object.key.dropFirst(prefix.count))
-                if Self.isHidden(relative) || (object.size == 0 && object.key.hasSuffix("/")) { continue }
-                files.append(DataFile(location: .object(bucket: bucket, key: object.key), size: object.size, relativePath: relative))
-            }
-            guard page.isTruncated, let marker = page.nextMarker else { break }
-            after = marker
+        try store.forEachObject(bucket: bucket, prefix: prefix) { object in
+            let relative = String(object.key.dropFirst(prefix.count))
+            if Self.isHidden(relative) || (object.size == 0 && object.key.hasSuffix("/")) { return }
+            files.append(DataFile(location: .object(bucket: bucket, key: object.key), size: object.size, relativePath: relative))
         }
         return files
     }

@@ -250,13 +250,10 @@ struct DemoCommand: AsyncParsableCommand {
         say("Zones of s3://\(environment.bucket)/")
         var rows: [[String]] = []
         for zone in config.zones.all {
-            var objects = 0, bytes: Int64 = 0, after: String?
-            while true {
-                let page = try lake.store.list(bucket: environment.bucket, prefix: zone.prefix, after: after, maxKeys: 1000)
-                objects += page.objects.count
-                bytes += page.objects.reduce(0) { $0 + $1.size }
-                guard page.isTruncated, let last = page.objects.last?.key else { break }
-                after = last
+            var objects = 0, bytes: Int64 = 0
+            try lake.store.forEachObject(bucket: environment.bucket, prefix: zone.prefix) { object in
+                objects += 1
+                bytes += object.size
             }
             rows.append([zone.name, zone.prefix, String(objects), Self.bytes(bytes)])
         }

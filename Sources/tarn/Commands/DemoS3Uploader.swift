@@ -36,7 +36,7 @@ final class DemoS3Uploader: Sendable {
 
     /// PUTs `body` at `bucket/key`; throws the S3 error code and message on failure.
     func put(bucket: String, key: String, body: [UInt8], contentType: String) async throws {
-        let path = "/" + bucket + "/" + key.split(separator: "/", omittingEmptySubsequences: false).map { Self.escape(String($0)) }.joined(separator: "/")
+        let path = PercentEncoding.encodePath("/" + bucket + "/" + key)
         let host = endpoint.port.map { "\(endpoint.host!):\($0)" } ?? endpoint.host!
         var signed = AWSRequest(method: "PUT", target: path, headers: ["host": host, "content-type": contentType])
         signer.sign(&signed, payload: .bytes(body), at: Int64(Date().timeIntervalSince1970))
@@ -49,20 +49,5 @@ final class DemoS3Uploader: Sendable {
         guard response.status.code < 300 else {
             throw TarnError(.internal, "PUT s3://\(bucket)/\(key) answered HTTP \(response.status.code): \(String(buffer: answer))")
         }
-    }
-
-    /// RFC 3986 unreserved characters stay, everything else is percent-encoded (as SigV4 expects).
-    static func escape(_ segment: String) -> String {
-        var out = ""
-        for byte in segment.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }

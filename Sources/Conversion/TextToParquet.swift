@@ -24,32 +24,6 @@ public struct ConversionSummary: Sendable {
 /// bytes), `push` input chunks in order, then `finish`. Rejected rows go to `onReject` as they
 /// are found.
 public final class TextToParquet<Sink: ByteSink> {
-    private enum Reader {
-        case csv(CSVReader)
-        case json(JSONLinesReader)
-
-        func push(_ bytes: UnsafeRawBufferPointer) {
-            switch self {
-            case .csv(let reader): reader.push(bytes)
-            case .json(let reader): reader.push(bytes)
-            }
-        }
-
-        func finish() {
-            switch self {
-            case .csv(let reader): reader.finish()
-            case .json(let reader): reader.finish()
-            }
-        }
-
-        func nextBatch() throws -> TextBatch? {
-            switch self {
-            case .csv(let reader): try reader.nextBatch()
-            case .json(let reader): try reader.nextBatch()
-            }
-        }
-    }
-
     /// Bytes sampled for schema inference before the first row is converted.
     public static var inferenceSampleBytes: Int { 4 << 20 }
 
@@ -58,7 +32,7 @@ public final class TextToParquet<Sink: ByteSink> {
     private let csvOptions: CSVOptions
     private let writeOptions: WriteOptions
     private var sink: Sink?
-    private var reader: Reader?
+    private var reader: TextReader?
     private var writer: ParquetWriter<Sink>?
     private var gunzip: GzipDecompressor?
     private var gzipDecided = false

@@ -17,37 +17,11 @@ final class TextStream: BatchStream {
 
     static func hasGzipExtension(_ location: FileLocation) -> Bool { location.path.lowercased().hasSuffix(".gz") }
 
-    private enum Parser {
-        case csv(CSVReader)
-        case json(JSONLinesReader)
-
-        func push(_ bytes: UnsafeRawBufferPointer) {
-            switch self {
-            case .csv(let reader): reader.push(bytes)
-            case .json(let reader): reader.push(bytes)
-            }
-        }
-
-        func finish() {
-            switch self {
-            case .csv(let reader): reader.finish()
-            case .json(let reader): reader.finish()
-            }
-        }
-
-        func nextBatch() throws -> TextBatch? {
-            switch self {
-            case .csv(let reader): try reader.nextBatch()
-            case .json(let reader): try reader.nextBatch()
-            }
-        }
-    }
-
     private let context: TextScanContext
     private let file: ScanFile
     private let reader: any RandomAccessFile
     private let name: String
-    private let parser: Parser
+    private let parser: TextReader
     /// The reader's schema, and for each table data column its position in it (or nil).
     private let readerSchema: Schema
     private let readerPosition: [Int?]

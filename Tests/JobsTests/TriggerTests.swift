@@ -106,3 +106,22 @@ import Testing
         #expect(try lake.runner.history(job: "events").count == 1)
     }
 }
+
+/// A job defined while the trigger service runs reacts to the very next upload: `define` bumps
+/// the runner's definition generation, so the service does not wait for its periodic re-read
+/// (here one hour) — before, uploads right after `tarn apply` never started their jobs.
+@Suite(.serialized) struct TriggerDefinitionRefreshTests {
+    @Test(.timeLimit(.minutes(1))) func jobDefinedAfterStartIsTriggeredAtOnce() async throws {
+        let lake = try await LakeFixture(prefix: "tarn-jobs-trigger-new")
+        defer { lake.remove() }
+        let service = TriggerService(runner: lake.runner, refreshInterval: 3600)
+        await service.start()
+        defer { Task { await service.stop() } }
+        try await Task.sleep(for: .milliseconds(200))  // the service has read the (empty) definitions
+        try await lake.runner.define(SyntheticEvents.job(triggers: TriggerSpec(onObjectCreated: true, debounceSeconds: 0.2, maxDelaySeconds: 30)))
+        try await lake.put("raw/events/first.csv", SyntheticEvents.object(0, rows: 20))
+        var iterator = service.completedRuns.makeAsyncIterator()
+        let run = try #require(await iterator.next())
+        #expect(run.status == .succeeded && run.sources.map(\.key) == ["raw/events/first.csv"])
+    }
+}

@@ -21,10 +21,12 @@ var targets: [Target] = [
     system("CSnappy", "snappy", apt: "libsnappy-dev"),
     system("CLZ4", "liblz4", apt: "liblz4-dev"),
     system("CZlib", "zlib", apt: "zlib1g-dev"),
+    // glibc's _GNU_SOURCE-only file calls (sync_file_range); part of libc, nothing to install.
+    .systemLibrary(name: "CLinuxIO", path: "Sources/CLinuxIO"),
     system("CSQLite", "sqlite3", apt: "libsqlite3-dev"),
     .target(
         name: "TarnCore",
-        dependencies: ["CZlib", "CSQLite", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["CZlib", "CSQLite", "CLinuxIO", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Layer 1: pure libraries.

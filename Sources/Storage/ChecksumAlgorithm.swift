@@ -62,13 +62,18 @@ public struct ObjectChecksum: Sendable, Codable, Equatable {
 /// most one additional checksum algorithm.
 public struct ObjectDigester: Sendable {
     private var md5 = Insecure.MD5()
+    /// Set for uploads, whose MD5 moves to another core once the body is large.
+    private let offloadedMD5: OffloadedMD5?
     private var checksum: RunningChecksum?
     /// Bytes seen so far.
     public private(set) var byteCount: Int64 = 0
 
     /// Starts a digester that also computes `algorithm`, when given.
-    public init(algorithm: ChecksumAlgorithm?) {
+    /// - Parameter offloadingMD5: hash large bodies' MD5 on another thread (see `OffloadedMD5`);
+    ///   for request bodies, whose writer is busy encrypting and writing at the same time.
+    public init(algorithm: ChecksumAlgorithm?, offloadingMD5: Bool = false) {
         checksum = algorithm.map(RunningChecksum.init)
+        offloadedMD5 = offloadingMD5 ? OffloadedMD5() : nil
     }
 
     /// The additional algorithm being computed.
@@ -76,14 +81,14 @@ public struct ObjectDigester: Sendable {
 
     /// Feeds the next bytes of the body.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        md5.update(bufferPointer: bytes)
+        if let offloadedMD5 { offloadedMD5.update(bytes) } else { md5.update(bufferPointer: bytes) }
         checksum?.update(bytes)
         byteCount += Int64(bytes.count)
     }
 
-    /// Final MD5 digest bytes and the additional checksum (raw bytes), if any.
+    /// Final MD5 digest bytes and the additional checksum (raw bytes), if any. Call once.
     public func finalize() -> (md5: [UInt8], checksum: [UInt8]?) {
-        (Array(md5.finalize()), checksum?.finalize())
+        (offloadedMD5?.finalize() ?? Array(md5.finalize()), checksum?.finalize())
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TarnCore
 
 /// Blobs as files under `root/<2 hex>/<id>` on a local file system, and blobs of at most
@@ -104,7 +105,22 @@ final class LocalBlobWriter: BlobWriter {
         self.file = file
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws { try file.write(bytes) }
+    /// Bytes written, and how many of them have had write-back started.
+    private let progress = Mutex<(written: Int64, flushed: Int64)>((0, 0))
+    /// Write-back is started every this many bytes (as RocksDB's `bytes_per_sync` does), so a
+    /// 256 MiB blob's fsync waits for the last few MiB instead of all of it.
+    static let writebackInterval: Int64 = 8 << 20
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try file.write(bytes)
+        let range: (Int64, Int64)? = progress.withLock { progress in
+            progress.written += Int64(bytes.count)
+            guard progress.written - progress.flushed >= Self.writebackInterval else { return nil }
+            defer { progress.flushed = progress.written }
+            return (progress.flushed, progress.written - progress.flushed)
+        }
+        if let (offset, count) = range { file.startWriteback(offset: offset, count: count) }
+    }
 
     func finish() async throws {
         let file = self.file, path = self.path

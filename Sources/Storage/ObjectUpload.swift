@@ -39,7 +39,7 @@ public final class ObjectUpload: Sendable {
         self.store = store
         self.bucket = bucket
         self.writer = writer
-        self.digester = Mutex(ObjectDigester(algorithm: algorithm))
+        self.digester = Mutex(ObjectDigester(algorithm: algorithm, offloadingMD5: true))
         self.encryption = encryption
         self.placement = placement
     }

@@ -56,3 +56,12 @@ final class BlockingThreadPool: Sendable {
         }
     }
 }
+
+extension BlockingIO {
+    /// Queues `body` on the blocking-I/O threads and returns at once. For work that must not
+    /// occupy one of Swift's cooperative threads (there is one per core), such as hashing beside
+    /// a request that is itself busy on a core.
+    public static func submit(_ body: @escaping @Sendable () -> Void) {
+        pool.submit(body)
+    }
+}

@@ -1,3 +1,4 @@
+import CLinuxIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -72,6 +73,14 @@ public final class PosixFile: @unchecked Sendable {
             pointer += written
             remaining -= written
         }
+    }
+
+    /// Starts writing back the given range of dirty pages without waiting for it
+    /// (`sync_file_range(SYNC_FILE_RANGE_WRITE)`). Not a durability point: `sync()` still is.
+    /// Large writers call it as they go so the final fsync finds little left to flush and the
+    /// disk works while the body is still arriving. Errors are ignored; fsync reports them.
+    public func startWriteback(offset: Int64, count: Int64) {
+        _ = sync_file_range(descriptor, offset, count, TARN_SYNC_FILE_RANGE_WRITE)
     }
 
     /// Writes all of `bytes` at the current offset.

@@ -1,0 +1,101 @@
+import Crypto
+import Dispatch
+import Synchronization
+import TarnCore
+
+/// An object's MD5 (its ETag) that moves to another core once the body outgrows `inlineLimit`.
+///
+/// A large PUT makes four passes over every byte: MD5, the additional checksum (CRC64NVME by
+/// default), AES-GCM and the copy into the page cache. MD5 is the slowest of them (about
+/// 0.6 GB/s here) and is sequential, so it cannot be split; running it beside the other three
+/// shortens a PUT's critical path on two cores. Bodies up to `inlineLimit` (almost every
+/// request) are hashed inline, because the hand-off would cost more than the hashing.
+///
+/// Past the limit, bytes are copied into `chunkSize` chunks that one drain job at a time hashes
+/// on the `BlockingIO` threads, in order. Those threads are not Swift's cooperative pool, so a
+/// writer waiting for room can never starve the hasher. At most `maxPendingChunks` chunks wait,
+/// which bounds memory per upload and makes a writer that outruns the hasher wait for it.
+final class OffloadedMD5: @unchecked Sendable {
+    // `@unchecked`: `md5` is touched by the writer while `offloaded` is false, afterwards only
+    // by the single active drain job, which `draining` (under `state`'s lock) makes exclusive;
+    // `finalize` reads it after `outstanding.wait()`, which orders it after the last drain.
+    static let inlineLimit = 1 << 20
+    static let chunkSize = 1 << 20
+    static let maxPendingChunks = 8
+
+    private var md5 = Insecure.MD5()
+    private var offloaded = false
+    private var inlineCount = 0
+    /// The chunk being filled by the writer (writer-only).
+    private var staging: [UInt8] = []
+
+    private struct Queue {
+        var chunks: [[UInt8]] = []
+        var draining = false
+    }
+
+    private let state = Mutex(Queue())
+    /// One permit per chunk that may wait; the drain job returns it after hashing.
+    private let room = DispatchSemaphore(value: OffloadedMD5.maxPendingChunks)
+    /// Entered per submitted chunk, left once it is hashed.
+    private let outstanding = DispatchGroup()
+
+    /// Feeds the next body bytes. Called by one writer at a time, in body order.
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        if !offloaded {
+            if inlineCount + bytes.count <= Self.inlineLimit {
+                md5.update(bufferPointer: bytes)
+                inlineCount += bytes.count
+                return
+            }
+            offloaded = true
+            staging.reserveCapacity(Self.chunkSize)
+        }
+        var rest = bytes
+        while !rest.isEmpty {
+            let take = min(rest.count, Self.chunkSize - staging.count)
+            staging.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<take]))
+            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            if staging.count == Self.chunkSize { submitStaging() }
+        }
+    }
+
+    /// The digest of everything fed; waits (briefly, at most `maxPendingChunks` chunks of
+    /// hashing) for the offloaded part.
+    func finalize() -> [UInt8] {
+        if offloaded {
+            if !staging.isEmpty { submitStaging() }
+            outstanding.wait()
+        }
+        return Array(md5.finalize())
+    }
+
+    private func submitStaging() {
+        let chunk = staging
+        staging = []
+        staging.reserveCapacity(Self.chunkSize)
+        room.wait()
+        outstanding.enter()
+        let startDrain = state.withLock { queue in
+            queue.chunks.append(chunk)
+            if queue.draining { return false }
+            queue.draining = true
+            return true
+        }
+        if startDrain { BlockingIO.submit { [self] in drain() } }
+    }
+
+    private func drain() {
+        while let chunk = state.withLock({ queue -> [UInt8]? in
+            if queue.chunks.isEmpty {
+                queue.draining = false
+                return nil
+            }
+            return queue.chunks.removeFirst()
+        }) {
+            chunk.withUnsafeBytes { md5.update(bufferPointer: $0) }
+            room.signal()
+            outstanding.leave()
+        }
+    }
+}

@@ -136,12 +136,13 @@ import Testing
         defer { world.directory.remove() }
         let request = AWSJSONRequest(body: [:], caller: AWSJSONCaller(principal: World.writer, requestID: "t"))
         #expect(try world.kinesis.authorizationResource("ListStreams", request) == "*")
-        #expect(try world.kinesis.authorizationResource("EnableEnhancedMonitoring", request) == nil)
+        #expect(throws: AWSJSONError.self) { try world.kinesis.authorizationResource("EnableEnhancedMonitoring", request) }
         let denied = try #require(await world.failure(world.kinesis, "ListStreams", "{}", as: World.writer))
         #expect(denied.type == "AccessDeniedException")
         #expect(denied.message == "User: arn:aws:iam::000000000000:user/writer is not authorized to perform: kinesis:ListStreams because no identity-based policy allows the kinesis:ListStreams action")
         #expect(await world.failure(world.kinesis, "ListStreams", "{}", as: World.wild) == nil)
         #expect(await world.failure(world.kinesis, "EnableEnhancedMonitoring", #"{"StreamName":"a"}"#, as: World.writer)?.type == "UnknownOperationException")
+        #expect(await world.failure(world.firehose, "UpdateDestination", #"{"DeliveryStreamName":"da"}"#, as: World.root)?.type == "UnknownOperationException")
     }
 
     @Test func aUserScopedToOneStreamWritesAndReadsItAndNothingElse() async throws {

@@ -66,10 +66,13 @@ public struct FirehoseService: AWSJSONService {
     }
 
     public func handle(operation: String, request: AWSJSONRequest) async throws -> AWSJSONValue {
+        // Fail closed: an operation without a line here is refused, not run unauthorized.
         if operation == "ListDeliveryStreams" {
             try authorize(operation, deliveryStream: nil, caller: request.caller)
         } else if Self.deliveryStreamOperations.contains(operation) {
             try authorize(operation, deliveryStream: try request.string("DeliveryStreamName"), caller: request.caller)
+        } else {
+            throw AWSJSONError("UnknownOperationException", "Tarn does not implement Firehose operation \(operation)")
         }
         switch operation {
         case "CreateDeliveryStream": return try createDeliveryStream(request)

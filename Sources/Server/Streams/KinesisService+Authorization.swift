@@ -17,14 +17,17 @@ extension KinesisService {
     /// Operations on the account, authorized against `*`.
     static let accountOperations: Set<String> = ["ListStreams"]
 
-    /// The resource a decoded request is authorized against: the stream's ARN, `*` for
-    /// ListStreams, nil for an operation Tarn does not implement (it is refused unauthorized
-    /// as `UnknownOperationException`, as nothing happens).
-    /// - Throws: `ValidationException` when the request names no stream, `InvalidArgumentException`
-    ///   for a malformed `StreamARN` or `NextToken`.
-    func authorizationResource(_ operation: String, _ request: AWSJSONRequest) throws -> String? {
+    /// The resource a decoded request is authorized against: the stream's ARN, or `*` for
+    /// ListStreams.
+    /// - Throws: `UnknownOperationException` for an operation listed in neither set (fail
+    ///   closed: an operation added to the service without a line here is refused, not let
+    ///   through unauthorized); `ValidationException` when the request names no stream;
+    ///   `InvalidArgumentException` for a malformed `StreamARN` or `NextToken`.
+    func authorizationResource(_ operation: String, _ request: AWSJSONRequest) throws -> String {
         if Self.accountOperations.contains(operation) { return "*" }
-        guard Self.streamOperations.contains(operation) else { return nil }
+        guard Self.streamOperations.contains(operation) else {
+            throw AWSJSONError("UnknownOperationException", "Tarn does not implement Kinesis operation \(operation)")
+        }
         if operation == "ListShards", let token = request.body["NextToken"]?.string {
             return streams.arn(try Self.listShardsPosition(token).stream)
         }
@@ -33,8 +36,7 @@ extension KinesisService {
 
     /// Throws `AccessDeniedException` unless the caller may do `operation` on the stream `request` names.
     func authorize(_ operation: String, _ request: AWSJSONRequest) throws {
-        guard let resource = try authorizationResource(operation, request) else { return }
-        try authorization.require(request.caller, action: "kinesis:" + operation, resource: resource)
+        try authorization.require(request.caller, action: "kinesis:" + operation, resource: try authorizationResource(operation, request))
     }
 
     /// Authorizes a raw-path operation on a stream already decoded from the body.

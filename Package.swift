@@ -208,8 +208,8 @@ if !libraryOnly {
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
-        // Unit tests of the server's pure pieces (XML, addressing, dates, error mapping).
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "TarnCore"], swiftSettings: strict),
+        // Unit tests of the server's pieces (XML, addressing, dates, error mapping, stream authorization).
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "TarnCore", "Access", "Ingest", "Lake", "TarnTesting"], swiftSettings: strict),
     ]
     products += [.executable(name: "tarn", targets: ["tarn"])]
 }

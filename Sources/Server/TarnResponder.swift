@@ -103,9 +103,10 @@ struct TarnResponder: HTTPResponder {
         } catch {
             return AWSJSONDispatcher.error(AWSJSONError("InternalFailure", "\(error)", status: 500), requestID: requestID, contentType: "application/x-amz-json-1.1")
         }
-        // Services other than KMS (which applies key policies itself) are authorized by action:
+        // Services that do not authorize against their own resources (KMS keys, Kinesis and
+        // Firehose streams do, once the request names one) are authorized by action:
         // `service:Operation` on any resource.
-        if let (service, operation) = json.service(forTarget: target), service.signingName != "kms" {
+        if let (service, operation) = json.service(forTarget: target), !service.authorizesResources {
             var context = conditions
             context.merge(principal.conditionKeys)
             let decision = lake.authorizer.authorize(
@@ -115,7 +116,7 @@ struct TarnResponder: HTTPResponder {
             }
         }
         return await json.respond(
-            target: target, body: body, principal: principal.arn, requestID: requestID, contentType: contentType, conditions: conditions.values)
+            target: target, body: body, caller: AWSJSONCaller(principal: principal, requestID: requestID, conditions: conditions), contentType: contentType)
     }
 
     /// Splits a request target into raw path and raw query.

@@ -15,6 +15,15 @@ public enum IteratorStart: Sendable, Equatable {
     case atTimestamp(Date)
 }
 
+/// A shard iterator together with the stream it reads (`DataStreams.resolve(iterator:)`).
+public struct ResolvedShardIterator: Sendable {
+    /// The decoded position.
+    public let position: ShardIterator
+    /// The name of the stream the iterator reads.
+    public let streamName: String
+    let runtime: StreamRuntime
+}
+
 /// A GetRecords answer.
 public struct GetRecordsOutput: Sendable {
     /// The records and their bytes.
@@ -66,15 +75,31 @@ extension DataStreams {
     /// - Throws: `ExpiredIteratorException` after five minutes, `InvalidArgumentException` for a
     ///   token this lake did not issue, `ResourceNotFoundException` when the stream is gone.
     public func getRecords(iterator token: String, limit: Int = 10_000) throws -> GetRecordsOutput {
+        try getRecords(try resolve(iterator: token), limit: limit)
+    }
+
+    /// Decodes a shard iterator and finds the stream it reads, so that GetRecords, which names
+    /// no stream, can be authorized against the stream's ARN before anything is read.
+    /// - Throws: `InvalidArgumentException` for a token this lake did not issue,
+    ///   `ResourceNotFoundException` when its stream was deleted.
+    public func resolve(iterator token: String) throws -> ResolvedShardIterator {
         let iterator = try ShardIterator(token: token, secret: iteratorSecret)
+        guard let runtime = runtime(id: iterator.streamID) else {
+            throw TarnError(.resourceNotFound, "The stream of this shard iterator does not exist (it was deleted).")
+        }
+        return ResolvedShardIterator(position: iterator, streamName: runtime.state.withLock { $0.info.name }, runtime: runtime)
+    }
+
+    /// GetRecords from an iterator `resolve(iterator:)` decoded.
+    /// - Throws: `ExpiredIteratorException` after five minutes, `ResourceNotFoundException` when
+    ///   the shard is gone.
+    public func getRecords(_ resolved: ResolvedShardIterator, limit: Int = 10_000) throws -> GetRecordsOutput {
+        let iterator = resolved.position, runtime = resolved.runtime
         let now = nowMilliseconds
         if iterator.isExpired(now: now) {
             throw TarnError(
                 .expiredIterator,
                 "Iterator expired. The iterator was created at time \(Self.httpDate(iterator.issuedAt)) while right now it is \(Self.httpDate(now)) which is further in the future than the tolerated delay of \(ShardIterator.lifetimeMilliseconds) milliseconds.")
-        }
-        guard let runtime = runtime(id: iterator.streamID) else {
-            throw TarnError(.resourceNotFound, "The stream of this shard iterator does not exist (it was deleted).")
         }
         let (info, log) = runtime.state.withLock { ($0.info, $0.logs[iterator.shard]) }
         guard let shard = info.shards.first(where: { $0.index == iterator.shard }) else {

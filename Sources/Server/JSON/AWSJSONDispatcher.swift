@@ -23,21 +23,20 @@ struct AWSJSONDispatcher: Sendable {
         return services[prefix].map { ($0, operation) }
     }
 
-    func respond(
-        target: String, body: [UInt8], principal: String, requestID: String, contentType: String?, conditions: [String: [String]] = [:]
-    ) async -> Response {
+    func respond(target: String, body: [UInt8], caller: AWSJSONCaller, contentType: String?) async -> Response {
+        let requestID = caller.requestID
         let responseType = contentType?.hasPrefix("application/x-amz-json") == true ? contentType! : "application/x-amz-json-1.1"
         do {
             guard let (service, operation) = service(forTarget: target) else {
                 throw AWSJSONError("UnknownOperationException", "Unknown target \(target)")
             }
-            if let raw = try await service.handleRaw(operation: operation, body: body, principal: principal, requestID: requestID) {
+            if let raw = try await service.handleRaw(operation: operation, body: body, caller: caller) {
                 return Self.json(raw, status: .ok, requestID: requestID, contentType: responseType)
             }
             guard case .object(let members) = try AWSJSONValue.parse(body) else {
                 throw AWSJSONError("SerializationException", "The request body must be a JSON object")
             }
-            let result = try await service.handle(operation: operation, request: AWSJSONRequest(body: members, principal: principal, requestID: requestID, conditions: conditions))
+            let result = try await service.handle(operation: operation, request: AWSJSONRequest(body: members, caller: caller))
             return Self.json(result.serialized(), status: .ok, requestID: requestID, contentType: responseType)
         } catch let error as AWSJSONError {
             return Self.error(error, requestID: requestID, contentType: responseType)

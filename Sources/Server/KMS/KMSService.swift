@@ -11,6 +11,8 @@ public struct KMSService: AWSJSONService {
     public let targetPrefix = "TrentService"
     /// `kms`.
     public let signingName = "kms"
+    /// Key policies are evaluated per key by the key service.
+    public var authorizesResources: Bool { true }
     let lake: Lake
     var kms: KeyManagementService { lake.kms }
 

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import Ingest
 import TarnCore
@@ -13,20 +14,40 @@ public struct FirehoseService: AWSJSONService {
     public var targetPrefix: String { "Firehose_20150804" }
     /// `firehose`.
     public var signingName: String { "firehose" }
+    /// Every operation is authorized against the ARN of its delivery stream.
+    public var authorizesResources: Bool { true }
+    let authorization: StreamAuthorization
 
     /// Creates the service.
-    public init(delivery: DeliveryStreams, streams: DataStreams) {
+    /// - Parameter authorizer: decides each request against its delivery stream's ARN.
+    public init(delivery: DeliveryStreams, streams: DataStreams, authorizer: Authorizer) {
         self.delivery = delivery
         self.streams = streams
+        self.authorization = StreamAuthorization(authorizer: authorizer)
+    }
+
+    /// Operations on one delivery stream, authorized as `firehose:<Operation>` against its ARN
+    /// (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Data
+    /// Firehose": resource type `deliverystream`); ListDeliveryStreams is authorized on `*`.
+    static let deliveryStreamOperations: Set<String> = [
+        "CreateDeliveryStream", "DescribeDeliveryStream", "DeleteDeliveryStream", "PutRecord", "PutRecordBatch", "StartDeliveryStreamEncryption",
+        "StopDeliveryStreamEncryption", "ListTagsForDeliveryStream",
+    ]
+
+    /// Throws `AccessDeniedException` unless the caller may do `operation` on `name`'s delivery
+    /// stream (nil: the account).
+    func authorize(_ operation: String, deliveryStream name: String?, caller: AWSJSONCaller) throws {
+        try authorization.require(caller, action: "firehose:" + operation, resource: name.map(delivery.arn) ?? "*")
     }
 
     /// PutRecordBatch skips the generic JSON tree (it is the DirectPut ingest path).
-    public func handleRaw(operation: String, body: [UInt8], principal: String, requestID: String) async throws -> [UInt8]? {
+    public func handleRaw(operation: String, body: [UInt8], caller: AWSJSONCaller) async throws -> [UInt8]? {
         guard operation == "PutRecordBatch" else { return nil }
         let request = try RecordsRequestDecoder.decode(body, partitionKeys: false, maxDataBytes: DeliveryStreams.maxRecordBytes)
         guard let name = request.members["DeliveryStreamName"] else {
             throw AWSJSONError("ValidationException", "1 validation error detected: Value null at 'deliveryStreamName' failed to satisfy constraint: Member must not be null")
         }
+        try authorize(operation, deliveryStream: name, caller: caller)
         guard request.input.bytes.count <= DeliveryStreams.maxBatchBytes else {
             throw AWSJSONError("InvalidArgumentException", "Records size exceeds 4 MiB limit: the batch's data totals \(request.input.bytes.count) bytes.")
         }
@@ -45,6 +66,14 @@ public struct FirehoseService: AWSJSONService {
     }
 
     public func handle(operation: String, request: AWSJSONRequest) async throws -> AWSJSONValue {
+        // Fail closed: an operation without a line here is refused, not run unauthorized.
+        if operation == "ListDeliveryStreams" {
+            try authorize(operation, deliveryStream: nil, caller: request.caller)
+        } else if Self.deliveryStreamOperations.contains(operation) {
+            try authorize(operation, deliveryStream: try request.string("DeliveryStreamName"), caller: request.caller)
+        } else {
+            throw AWSJSONError("UnknownOperationException", "Tarn does not implement Firehose operation \(operation)")
+        }
         switch operation {
         case "CreateDeliveryStream": return try createDeliveryStream(request)
         case "DescribeDeliveryStream": return try describeDeliveryStream(request)

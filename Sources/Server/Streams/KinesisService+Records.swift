@@ -3,8 +3,9 @@ import Ingest
 import TarnCore
 
 extension KinesisService {
-    /// PutRecords: decoded in one pass, answered once every accepted record is durable.
-    func putRecords(_ body: [UInt8]) async throws -> [UInt8] {
+    /// PutRecords: decoded in one pass, authorized once for its stream, answered once every
+    /// accepted record is durable.
+    func putRecords(_ body: [UInt8], caller: AWSJSONCaller) async throws -> [UInt8] {
         let request = try RecordsRequestDecoder.decode(body, partitionKeys: true)
         let name: String
         if let given = request.members["StreamName"] {
@@ -14,6 +15,7 @@ extension KinesisService {
         } else {
             throw AWSJSONError("ValidationException", "Either StreamName or StreamARN should be provided.")
         }
+        try authorize("PutRecords", stream: name, caller: caller)
         let total = request.input.bytes.count
         guard total <= DataStreams.maxBytesPerPut else {
             throw AWSJSONError("InvalidArgumentException", "Records size exceeds 5 MB limit: the request's data and partition keys total \(total) bytes.")
@@ -105,15 +107,18 @@ extension KinesisService {
         return .object(["ShardIterator": .string(try streams.shardIterator(stream: name, shardID: shard, start: start))])
     }
 
-    /// GetRecords, written straight to JSON from the log's read buffer.
-    func getRecords(_ body: [UInt8]) throws -> [UInt8] {
+    /// GetRecords, written straight to JSON from the log's read buffer. The request names no
+    /// stream: the iterator's stream is found first and the call authorized against its ARN.
+    func getRecords(_ body: [UInt8], caller: AWSJSONCaller) throws -> [UInt8] {
         guard case .object(let members) = try AWSJSONValue.parse(body) else {
             throw AWSJSONError("SerializationException", "The request body must be a JSON object")
         }
-        let request = AWSJSONRequest(body: members, principal: "", requestID: "")
-        let iterator = try request.string("ShardIterator")
+        let request = AWSJSONRequest(body: members, caller: caller)
+        let token = try request.string("ShardIterator")
         let limit = try request.int("Limit", in: 1...10_000) ?? 10_000
-        let output = try streams.getRecords(iterator: iterator, limit: limit)
+        let iterator = try streams.resolve(iterator: token)
+        try authorize("GetRecords", stream: iterator.streamName, caller: caller)
+        let output = try streams.getRecords(iterator, limit: limit)
         let result = output.result
         var writer = JSONWriter(capacity: result.buffer.count * 4 / 3 + result.records.count * 120 + 256)
         writer.raw("{\"MillisBehindLatest\":")

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import Ingest
 import TarnCore
@@ -12,20 +13,28 @@ public struct KinesisService: AWSJSONService {
     public var targetPrefix: String { "Kinesis_20131202" }
     /// `kinesis`.
     public var signingName: String { "kinesis" }
+    /// Every operation is authorized against the ARN of its stream (`KinesisService+Authorization`).
+    public var authorizesResources: Bool { true }
+    let authorization: StreamAuthorization
 
     /// Creates the service over `streams`.
-    public init(streams: DataStreams) { self.streams = streams }
+    /// - Parameter authorizer: decides each request against its stream's ARN.
+    public init(streams: DataStreams, authorizer: Authorizer) {
+        self.streams = streams
+        self.authorization = StreamAuthorization(authorizer: authorizer)
+    }
 
     /// PutRecords and GetRecords skip the generic JSON tree: they are the ingest and consume hot paths.
-    public func handleRaw(operation: String, body: [UInt8], principal: String, requestID: String) async throws -> [UInt8]? {
+    public func handleRaw(operation: String, body: [UInt8], caller: AWSJSONCaller) async throws -> [UInt8]? {
         switch operation {
-        case "PutRecords": return try await putRecords(body)
-        case "GetRecords": return try getRecords(body)
+        case "PutRecords": return try await putRecords(body, caller: caller)
+        case "GetRecords": return try getRecords(body, caller: caller)
         default: return nil
         }
     }
 
     public func handle(operation: String, request: AWSJSONRequest) async throws -> AWSJSONValue {
+        try authorize(operation, request)
         switch operation {
         case "CreateStream": return try createStream(request)
         case "DeleteStream":
@@ -213,12 +222,7 @@ public struct KinesisService: AWSJSONService {
         var name: String
         var after: Int? = nil
         if let token = request.body["NextToken"]?.string {
-            // The token carries the stream and the last shard returned: "name\nindex".
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                let newline = text.lastIndex(of: "\n"), let index = Int(text[text.index(after: newline)...])
-            else { throw AWSJSONError("InvalidArgumentException", "Invalid NextToken.") }
-            name = String(text[..<newline])
-            after = index
+            (name, after) = try Self.listShardsPosition(token)
         } else {
             name = try streamName(request)
             if let start = request.body["ExclusiveStartShardId"]?.string { after = try ShardID.parse(start) }
@@ -244,6 +248,15 @@ public struct KinesisService: AWSJSONService {
             result["NextToken"] = .string(Data("\(name)\n\(last.index)".utf8).base64EncodedString())
         }
         return .object(result)
+    }
+
+    /// The stream and the last shard returned that a ListShards `NextToken` carries
+    /// (base64 of "name\nindex").
+    static func listShardsPosition(_ token: String) throws -> (stream: String, after: Int) {
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+            let newline = text.lastIndex(of: "\n"), let index = Int(text[text.index(after: newline)...])
+        else { throw AWSJSONError("InvalidArgumentException", "Invalid NextToken.") }
+        return (String(text[..<newline]), index)
     }
 
     func updateShardCount(_ request: AWSJSONRequest) async throws -> AWSJSONValue {

@@ -136,6 +136,8 @@ struct IAMCommand: AsyncParsableCommand {
                 Example: tarn iam simulate --principal arn:aws:iam::000000000000:user/analyst --action s3:GetObject \\
                            --resource arn:aws:s3:::prod/sales.csv --context aws:SecureTransport=false
                 S3 resources include their bucket policy and Block Public Access; KMS key ARNs their key policy.
+                Kinesis streams (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME) and Firehose delivery streams
+                (arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME) are decided by IAM policies, as the server decides them.
                 """)
         @OptionGroup var lake: LakeOptions
         @Option(help: "The principal ARN (user, role session arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, root, or * for anonymous).") var principal: String

@@ -97,7 +97,7 @@ struct ServerCommand: AsyncParsableCommand {
             lake: lake,
             configuration: .init(host: host, port: port, domain: domain, http: !noHTTP, tlsHost: tlsHost, tlsPort: tlsPort, certificate: certificate),
             services: [
-                KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), KMSService(lake: lake),
+                KinesisService(streams: lake.streams, authorizer: lake.authorizer), FirehoseService(delivery: lake.firehose, streams: lake.streams, authorizer: lake.authorizer), KMSService(lake: lake),
                 TarnAdminService(lake: lake),
             ])
         let dataPath = lake.directory.path

@@ -45,7 +45,7 @@ struct StreamsJSONClient: Sendable {
         do {
             let lake = try Lake(path: options.data, region: options.region)
             let services: [any AWSJSONService] = [
-                KinesisService(streams: lake.streams), FirehoseService(delivery: lake.firehose, streams: lake.streams), TarnAdminService(lake: lake),
+                KinesisService(streams: lake.streams, authorizer: lake.authorizer), FirehoseService(delivery: lake.firehose, streams: lake.streams, authorizer: lake.authorizer), TarnAdminService(lake: lake),
             ]
             return StreamsJSONClient(mode: .embedded(lake, Dictionary(uniqueKeysWithValues: services.map { ($0.targetPrefix, $0) })))
         } catch let error as TarnError where error.code == .conflict {
@@ -78,12 +78,14 @@ struct StreamsJSONClient: Sendable {
             let dot = target.lastIndex(of: ".")!
             guard let service = services[String(target[..<dot])] else { throw TarnError(.internal, "no service for \(target)") }
             let operation = String(target[target.index(after: dot)...])
+            // In process, the operator acts as the account's root user (as with the root credentials).
+            let caller = AWSJSONCaller(principal: .root(accountID: Lake.accountID), requestID: "cli")
             do {
-                if let raw = try await service.handleRaw(operation: operation, body: Array(data), principal: "root", requestID: "cli") {
+                if let raw = try await service.handleRaw(operation: operation, body: Array(data), caller: caller) {
                     bytes = raw
                 } else {
                     guard case .object(let members) = try AWSJSONValue.parse(Array(data)) else { throw TarnError(.internal, "request is not an object") }
-                    bytes = try await service.handle(operation: operation, request: AWSJSONRequest(body: members, principal: "root", requestID: "cli")).serialized()
+                    bytes = try await service.handle(operation: operation, request: AWSJSONRequest(body: members, caller: caller)).serialized()
                 }
             } catch let error as AWSJSONError {
                 throw TarnError(.init(error.type), error.message)

@@ -76,23 +76,13 @@ public final class MetadataIndex: Sendable {
 
     // MARK: encoding
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
     static func encode(_ attributes: ObjectAttributes) throws -> String {
-        String(decoding: try encoder.encode(attributes), as: UTF8.self)
+        ObjectAttributesJSON.encode(attributes)
     }
 
     static func decodeAttributes(_ text: String?) throws -> ObjectAttributes {
         guard let text else { return ObjectAttributes() }
-        do {
-            return try JSONDecoder().decode(ObjectAttributes.self, from: Data(text.utf8))
-        } catch {
-            throw TarnError(.corrupt, "object attributes in metadata index: \(error)")
-        }
+        return try ObjectAttributesJSON.decode(text)
     }
 
     static func encode(_ segments: [Segment]) -> String {

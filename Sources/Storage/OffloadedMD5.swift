@@ -12,8 +12,9 @@ import TarnCore
 /// request) are hashed inline, because the hand-off would cost more than the hashing.
 ///
 /// Past the limit, bytes are copied into `chunkSize` chunks that one drain job at a time hashes
-/// on the `BlockingIO` threads, in order. Those threads are not Swift's cooperative pool, so a
-/// writer waiting for room can never starve the hasher. At most `maxPendingChunks` chunks wait,
+/// on the `BackgroundCompute` threads, in order. Those are neither Swift's cooperative pool nor
+/// the fsync threads, so a writer waiting for room can never starve the hasher nor wait behind
+/// other requests' fsyncs. At most `maxPendingChunks` chunks wait,
 /// which bounds memory per upload and makes a writer that outruns the hasher wait for it.
 final class OffloadedMD5: @unchecked Sendable {
     // `@unchecked`: `md5` is touched by the writer while `offloaded` is false, afterwards only
@@ -82,7 +83,7 @@ final class OffloadedMD5: @unchecked Sendable {
             queue.draining = true
             return true
         }
-        if startDrain { BlockingIO.submit { [self] in drain() } }
+        if startDrain { BackgroundCompute.submit { [self] in drain() } }
     }
 
     private func drain() {

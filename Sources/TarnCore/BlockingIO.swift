@@ -15,7 +15,7 @@ public enum BlockingIO {
     /// How many blocking calls may be in flight at once.
     public static let threadCount = 32
 
-    private static let pool = BlockingThreadPool(threads: threadCount)
+    private static let pool = BlockingThreadPool(threads: threadCount, name: "tarn-blocking-io")
 
     /// Runs `body` on a thread that may block and returns its result.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -33,10 +33,10 @@ final class BlockingThreadPool: Sendable {
     /// Counts queued items; each worker takes one permit per item.
     private let available = DispatchSemaphore(value: 0)
 
-    init(threads: Int) {
+    init(threads: Int, name: String) {
         for index in 0..<threads {
             let thread = Thread { [self] in work() }
-            thread.name = "tarn-blocking-io-\(index)"
+            thread.name = "\(name)-\(index)"
             thread.stackSize = 512 * 1024
             thread.start()
         }
@@ -57,10 +57,16 @@ final class BlockingThreadPool: Sendable {
     }
 }
 
-extension BlockingIO {
-    /// Queues `body` on the blocking-I/O threads and returns at once. For work that must not
-    /// occupy one of Swift's cooperative threads (there is one per core), such as hashing beside
-    /// a request that is itself busy on a core.
+/// A few dedicated threads (one per core) for CPU work that runs beside a request, such as
+/// hashing a large body's MD5 while the request encrypts and writes it.
+///
+/// Separate from `BlockingIO` on purpose: a request that waits for this work must never wait
+/// behind other requests' fsyncs, and separate from Swift's cooperative pool because the
+/// waiting request occupies one of its threads.
+public enum BackgroundCompute {
+    private static let pool = BlockingThreadPool(threads: max(2, ProcessInfo.processInfo.activeProcessorCount), name: "tarn-compute")
+
+    /// Queues `body` and returns at once.
     public static func submit(_ body: @escaping @Sendable () -> Void) {
         pool.submit(body)
     }

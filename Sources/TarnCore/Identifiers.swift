@@ -4,10 +4,26 @@ public enum Identifiers {
     /// - Parameter byteCount: how many random bytes (the string is twice as long).
     /// - Returns: the hex string.
     public static func randomHex(byteCount: Int = 8, uppercase: Bool = true) -> String {
+        Hex.encode(randomBytes(byteCount), uppercase: uppercase)
+    }
+
+    /// `count` bytes from the system's cryptographically secure generator.
+    ///
+    /// Taken eight at a time: each draw from `SystemRandomNumberGenerator` is a `getrandom`
+    /// system call, and drawing `UInt8`s one by one made a request id cost eight of them.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: byteCount)
-        for index in bytes.indices { bytes[index] = generator.next() }
-        return Hex.encode(bytes, uppercase: uppercase)
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < count {
+                var word = generator.next() as UInt64
+                let take = min(8, count - offset)
+                withUnsafeBytes(of: &word) { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: take) }
+                offset += take
+            }
+        }
+        return bytes
     }
 
     /// A URL-safe random token (letters and digits) of the given length, for upload ids and keys.

@@ -70,6 +70,8 @@ public final class SQLiteDatabase: Sendable {
     // serialization to us), which is what makes the unsafe annotation sound.
     private nonisolated(unsafe) let db: OpaquePointer
     private let lock = Mutex<Void>(())
+    // Also only touched under `lock`.
+    private nonisolated(unsafe) let statements = SQLiteStatementCache()
     /// The database file.
     public let path: String
 
@@ -93,7 +95,10 @@ public final class SQLiteDatabase: Sendable {
         try execute("PRAGMA foreign_keys=ON")
     }
 
-    deinit { sqlite3_close_v2(db) }
+    deinit {
+        statements.finalizeAll()
+        sqlite3_close_v2(db)
+    }
 
     /// Runs one or more statements that return no rows (DDL, pragmas).
     public func execute(_ sql: String) throws {
@@ -115,7 +120,7 @@ public final class SQLiteDatabase: Sendable {
     /// - Returns: the result rows (empty for statements without results).
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> [SQLiteRow] {
-        try lock.withLock { _ in try Self.run(db, path: path, sql, parameters) }
+        try lock.withLock { _ in try Self.run(db, statements, path: path, sql, parameters) }
     }
 
     /// Runs `body` inside one transaction (`BEGIN IMMEDIATE … COMMIT`), rolling back on error.
@@ -128,17 +133,17 @@ public final class SQLiteDatabase: Sendable {
     @discardableResult
     public func transaction<T>(_ body: (borrowing SQLiteTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
-            _ = try Self.run(db, path: path, "BEGIN IMMEDIATE", [])
+            _ = try Self.run(db, statements, path: path, "BEGIN IMMEDIATE", [])
             do {
                 // Bound to a local first: passing the ~Copyable temporary straight into `body`
                 // crashes the Swift 6 optimizer's generic specializer in release builds
                 // ("Cannot initialize a nonCopyable type with a guaranteed value").
-                let transaction = SQLiteTransaction(db: db, path: path)
+                let transaction = SQLiteTransaction(db: db, statements: statements, path: path)
                 let result = try body(transaction)
-                _ = try Self.run(db, path: path, "COMMIT", [])
+                _ = try Self.run(db, statements, path: path, "COMMIT", [])
                 return result
             } catch {
-                _ = try? Self.run(db, path: path, "ROLLBACK", [])
+                _ = try? Self.run(db, statements, path: path, "ROLLBACK", [])
                 throw error
             }
         }
@@ -147,14 +152,17 @@ public final class SQLiteDatabase: Sendable {
     /// The number of rows changed by the last statement.
     public var changes: Int { lock.withLock { _ in Int(sqlite3_changes(db)) } }
 
-    static func run(_ db: OpaquePointer?, path: String, _ sql: String, _ parameters: [any SQLiteBindable]) throws
-        -> [SQLiteRow]
-    {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
+    static func run(
+        _ db: OpaquePointer?, _ statements: SQLiteStatementCache, path: String, _ sql: String, _ parameters: [any SQLiteBindable]
+    ) throws -> [SQLiteRow] {
+        guard let (statement, cachedNames) = statements.prepared(sql, db: db) else {
             throw TarnError(.io, "sqlite \(path): \(String(cString: sqlite3_errmsg(db))) in: \(sql.prefix(200))")
         }
-        defer { sqlite3_finalize(statement) }
+        // Back to its initial state for the next use, also after an error.
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (offset, parameter) in parameters.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -168,14 +176,21 @@ public final class SQLiteDatabase: Sendable {
             }
             guard rc == SQLITE_OK else { throw TarnError(.io, "sqlite \(path): bind \(index) failed (\(rc))") }
         }
-        let columnCount = sqlite3_column_count(statement)
-        let names = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+        var names = cachedNames
+        var columnCount = Int32(names.count)
         var rows: [SQLiteRow] = []
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
                 throw TarnError(.io, "sqlite \(path): \(String(cString: sqlite3_errmsg(db))) in: \(sql.prefix(200))")
+            }
+            // SQLite re-prepares a statement inside `step` after a schema change, so a cached
+            // `SELECT *` can come back with more columns (a migration added one).
+            if rows.isEmpty, sqlite3_column_count(statement) != columnCount {
+                columnCount = sqlite3_column_count(statement)
+                names = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+                statements.update(sql, names: names)
             }
             var values: [SQLiteValue] = []
             values.reserveCapacity(Int(columnCount))
@@ -204,12 +219,13 @@ public final class SQLiteDatabase: Sendable {
 /// Statement access inside `SQLiteDatabase.transaction`.
 public struct SQLiteTransaction: ~Copyable {
     let db: OpaquePointer?
+    let statements: SQLiteStatementCache
     let path: String
 
     /// Runs one statement inside the transaction.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> [SQLiteRow] {
-        try SQLiteDatabase.run(db, path: path, sql, parameters)
+        try SQLiteDatabase.run(db, statements, path: path, sql, parameters)
     }
 
     /// Rows changed by the last statement.

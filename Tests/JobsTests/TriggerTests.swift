@@ -111,7 +111,10 @@ import Testing
 /// the runner's definition generation, so the service does not wait for its periodic re-read
 /// (here one hour) — before, uploads right after `tarn apply` never started their jobs.
 @Suite(.serialized) struct TriggerDefinitionRefreshTests {
-    @Test(.timeLimit(.minutes(1))) func jobDefinedAfterStartIsTriggeredAtOnce() async throws {
+    // The limit only catches a hang (without the generation check the run never starts). It is
+    // generous because the whole suite runs in parallel on two cores: measured at 47 s there,
+    // under 2 s alone.
+    @Test(.timeLimit(.minutes(4))) func jobDefinedAfterStartIsTriggeredAtOnce() async throws {
         let lake = try await LakeFixture(prefix: "tarn-jobs-trigger-new")
         defer { lake.remove() }
         let service = TriggerService(runner: lake.runner, refreshInterval: 3600)

@@ -102,9 +102,7 @@ extension KeyManagementService {
         }
         let operation = includePlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext"
         return try perform(operation, key: keyID, caller: caller, context: context, requireEnabled: true) { key in
-            var plaintext = [UInt8](repeating: 0, count: byteCount)
-            var generator = SystemRandomNumberGenerator()
-            for index in plaintext.indices { plaintext[index] = generator.next() }
+            let plaintext = Identifiers.randomBytes(byteCount)
             let blob = try KeyCiphertext.seal(
                 plaintext, keyID: key.keyID, version: key.currentVersion, material: try material(key.keyID, version: key.currentVersion), context: context)
             return DataKey(plaintext: includePlaintext ? plaintext : nil, ciphertext: blob.bytes, keyARN: key.arn)

@@ -74,8 +74,7 @@ public struct KMSService: AWSJSONService {
         case "GenerateDataKey", "GenerateDataKeyWithoutPlaintext": return try generateDataKey(request, caller, includePlaintext: operation == "GenerateDataKey")
         case "GenerateRandom":
             let count = try request.int("NumberOfBytes", in: 1...1024) ?? 32
-            var generator = SystemRandomNumberGenerator()
-            return .object(["Plaintext": .blob((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })])
+            return .object(["Plaintext": .blob(Identifiers.randomBytes(count))])
         case "GetKeyPolicy":
             let name = request.body["PolicyName"]?.string ?? "default"
             return .object(["Policy": .string(try kms.keyPolicy(try request.string("KeyId"), policyName: name, caller: caller)), "PolicyName": .string(name)])

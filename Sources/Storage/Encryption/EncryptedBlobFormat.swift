@@ -65,8 +65,7 @@ public enum EncryptedBlobFormat {
 
     /// A fresh header with a random salt.
     static func header() -> (bytes: [UInt8], salt: [UInt8]) {
-        var generator = SystemRandomNumberGenerator()
-        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let salt = Identifiers.randomBytes(16)
         return (magic + [format, chunkSizeLog2, 0, 0] + salt, salt)
     }
 

@@ -90,8 +90,7 @@ public final class ObjectKeyring: Sendable {
                 var context = extra
                 context["aws:s3:arn"] = "arn:aws:s3:::\(bucket)"
                 let bucketKey = try self.bucketKey(bucket: bucket, kmsKey: kmsKey, context: EncryptionContext(context), caller: caller)
-                var generator = SystemRandomNumberGenerator()
-                let salt = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let salt = Identifiers.randomBytes(32)
                 let dataKey = Self.derive(bucketKey.plaintext, salt: salt)
                 return (dataKey, StoredEncryption(
                     algorithm: "aws:kms", kmsKeyARN: bucketKey.keyARN, bucketKeyEnabled: true, wrappedKey: Data(bucketKey.ciphertext).base64EncodedString(),

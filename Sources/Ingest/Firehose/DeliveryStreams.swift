@@ -82,7 +82,14 @@ public final class DeliveryStreams: Sendable {
         self.accountID = streams.configuration.accountID
         self.pollMilliseconds = pollMilliseconds
         var entries: [String: Entry] = [:]
-        for row in try catalog.loadAll() { entries[row.name] = try makeEntry(row) }
+        for row in try catalog.loadAll() {
+            if access != nil, row.configuration.source == .kinesisStream, row.configuration.sourceRoleARN == nil {
+                // Stored before Tarn kept the source's RoleARN (or made without one in process).
+                logger.warning(
+                    "delivery stream \(row.name) reads source stream \(row.configuration.sourceStreamName ?? "") as Tarn itself: it has no source RoleARN; re-create it with KinesisStreamSourceConfiguration.RoleARN to have its reads authorized")
+            }
+            entries[row.name] = try makeEntry(row)
+        }
         running.withLock { $0 = entries }
         for entry in entries.values { entry.deliverer.start() }
     }

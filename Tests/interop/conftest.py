@@ -108,9 +108,14 @@ def make_client(service, endpoint, **config):
         config=Config(retries={"max_attempts": 1}, **config))
 
 
+FIREHOSE_SOURCE_READ = ["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"]
+
+
 def firehose_role(endpoint, name="firehose"):
-    """An IAM role for Firehose deliveries to act as (deliveries are authorized as their RoleARN,
-    as on AWS): it may write objects and use KMS keys. Returns its ARN; creating it twice is fine."""
+    """An IAM role for Firehose to act as, as the destination's RoleARN (deliveries are authorized
+    as it, as on AWS) and as KinesisStreamSourceConfiguration.RoleARN (a Kinesis source is read as
+    it): it may write objects, use KMS keys and read Kinesis streams (the four actions AWS asks
+    of a source role). Returns its ARN; creating it twice is fine."""
     iam = make_client("iam", endpoint)
     trust = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
@@ -120,7 +125,8 @@ def firehose_role(endpoint, name="firehose"):
         pass
     policy = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::*"},
-        {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}
+        {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"},
+        {"Effect": "Allow", "Action": FIREHOSE_SOURCE_READ, "Resource": "arn:aws:kinesis:*:*:stream/*"}]}
     iam.put_role_policy(RoleName=name, PolicyName="deliver", PolicyDocument=json.dumps(policy))
     return f"arn:aws:iam::000000000000:role/{name}"
 

@@ -207,6 +207,8 @@ def test_kinesis_stream_as_source(firehose, kinesis, s3, bucket):
         ExtendedS3DestinationConfiguration=destination(bucket, Prefix="from-kinesis/"))
     description = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
     assert description["Source"]["KinesisStreamSourceDescription"]["KinesisStreamARN"] == arn
+    # The stream is read as this role (stored with the delivery stream).
+    assert description["Source"]["KinesisStreamSourceDescription"]["RoleARN"] == "arn:aws:iam::000000000000:role/firehose"
     with pytest.raises(ClientError) as excinfo:
         firehose.put_record(DeliveryStreamName=name, Record={"Data": b"x"})
     assert error_code(excinfo) == "InvalidArgumentException"

@@ -45,7 +45,7 @@ def test_kill_dash_nine_mid_stream(start_server, tmp_path):
     arn = kinesis.describe_stream_summary(StreamName="clicks")["StreamDescriptionSummary"]["StreamARN"]
     firehose.create_delivery_stream(
         DeliveryStreamName="clicks-to-s3", DeliveryStreamType="KinesisStreamAsSource",
-        KinesisStreamSourceConfiguration={"KinesisStreamARN": arn, "RoleARN": "arn:aws:iam::000000000000:role/r"},
+        KinesisStreamSourceConfiguration={"KinesisStreamARN": arn, "RoleARN": firehose_role(server.endpoint)},
         ExtendedS3DestinationConfiguration={
             "RoleARN": firehose_role(server.endpoint), "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "raw/clickstream/", "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 1},
             "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord", "Parameters": []}]}})

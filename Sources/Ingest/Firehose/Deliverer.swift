@@ -18,18 +18,22 @@ final class Deliverer: Sendable {
     let clock: any WallClock
     let logger: Logger
     let pollInterval: UInt64
-    /// Makes the role session of a stream with a `RoleARN`.
-    let accessProvider: (any ObjectAccessProvider)?
+    /// Makes the role sessions of a stream with a `RoleARN` (destination or source).
+    let accessProvider: (any DeliveryAccessProvider)?
+    /// The ARN of the Kinesis source stream (nil for DirectPut), which the source role's reads
+    /// are authorized against.
+    let sourceStreamARN: String?
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// Objects and records delivered since start-up, and the last delivery failure.
-    let statistics = Mutex<(objects: Int, records: Int, lastError: String?)>((0, 0, nil))
+    let statistics = Mutex(DeliveryStatistics())
 
     init(
         id: Int64, name: String, configuration: DeliveryStreamConfiguration, catalog: DeliveryCatalog, store: ObjectStore, source: any DeliverySource,
         clock: any WallClock, logger: Logger, pollMilliseconds: UInt64 = 50, resolver: (any DeliverySchemaResolver)? = nil,
-        access: (any ObjectAccessProvider)? = nil
+        access: (any DeliveryAccessProvider)? = nil, sourceStreamARN: String? = nil
     ) throws {
         self.accessProvider = access
+        self.sourceStreamARN = sourceStreamARN
         self.id = id
         self.name = name
         self.configuration = configuration
@@ -55,6 +59,38 @@ final class Deliverer: Sendable {
             throw TarnError(.accessDenied, "delivery stream \(name) acts as role \(role), but there is no IAM to act as it")
         }
         return try accessProvider.access(role: role, session: Self.sessionName(stream: name))
+    }
+
+    /// Throws unless the source's `RoleARN` may read the Kinesis source stream (the four
+    /// actions Firehose needs), asked before every read pass with a fresh session, so a changed
+    /// role policy applies at once. Nothing has been read when it throws: the records stay in
+    /// the source stream (from the delivered checkpoints on) until the role may read them.
+    /// DirectPut streams, and Kinesis sources without a source role (created through the Swift
+    /// API without one), read as Tarn itself.
+    func authorizeSourceReads() throws {
+        guard let sourceStreamARN, let roleARN = configuration.sourceRoleARN, let role = DeliveryStreamConfiguration.roleName(of: roleARN) else { return }
+        do {
+            guard let accessProvider else {
+                throw TarnError(.accessDenied, "delivery stream \(name) reads its source as role \(role), but there is no IAM to act as it")
+            }
+            let reader = try accessProvider.sourceAccess(role: role, session: Self.sessionName(stream: name))
+            for action in SourceStreamAction.allCases {
+                do { try reader.authorize(action, stream: sourceStreamARN) } catch let error as TarnError {
+                    throw TarnError(
+                        error.code,
+                        "delivery stream \(name) reads source stream \(sourceStreamARN) as \(reader.principal): \(error.message); the records stay in the source stream and delivery is retried")
+                }
+            }
+        } catch {
+            statistics.withLock { $0.sourceReadFailing = true }
+            throw error
+        }
+        // The role may read again: a source-read failure shown so far is over.
+        statistics.withLock { statistics in
+            guard statistics.sourceReadFailing else { return }
+            statistics.sourceReadFailing = false
+            statistics.lastError = nil
+        }
     }
 
     var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -101,6 +137,7 @@ final class Deliverer: Sendable {
     private func deliverLoop() async throws {
         var checkpoints = try catalog.checkpoints(id: id)
         if let plan = try catalog.plan(id: id) {
+            try authorizeSourceReads()
             // A batch was being delivered when the process stopped: deliver exactly it again.
             let shards = try source.shards(checkpoints: checkpoints)
             var chunks: [Chunk] = []
@@ -122,6 +159,7 @@ final class Deliverer: Sendable {
         var chunks: [Chunk] = []
         var ranges: [Int: Range<UInt64>] = [:]
         while !Task.isCancelled {
+            try authorizeSourceReads()
             let shards = try source.shards(checkpoints: checkpoints)
             var readSomething = false
             var finished: Set<Int> = []
@@ -202,4 +240,17 @@ final class Deliverer: Sendable {
             $0.lastError = nil
         }
     }
+}
+
+/// What DescribeDeliveryStream reports about a deliverer's progress since start-up.
+struct DeliveryStatistics: Sendable {
+    /// Objects written.
+    var objects = 0
+    /// Records delivered.
+    var records = 0
+    /// The last delivery failure, until a delivery (or, for a source-read failure, a read) succeeds.
+    var lastError: String?
+    /// Whether the source role's reads are being refused (cleared as soon as they are allowed,
+    /// even before there is something to deliver).
+    var sourceReadFailing = false
 }

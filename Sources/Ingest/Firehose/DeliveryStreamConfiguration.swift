@@ -70,13 +70,17 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
     /// `S3DestinationConfiguration.RoleARN` / `ExtendedS3DestinationConfiguration.RoleARN`: the
     /// IAM role the deliverer acts as (`s3:PutObject`, SSE-KMS data keys); nil delivers as Tarn.
     public var roleARN: String?
+    /// `KinesisStreamSourceConfiguration.RoleARN`: the IAM role the deliverer reads the source
+    /// stream as (`kinesis:DescribeStream`, `ListShards`, `GetShardIterator`, `GetRecords` on its
+    /// ARN); nil reads as Tarn (configurations stored before Tarn checked it decode to nil).
+    public var sourceRoleARN: String?
 
     /// Creates a configuration with Firehose's defaults (5 MiB, 300 s, uncompressed).
     public init(
         source: SourceKind = .directPut, sourceStreamName: String? = nil, bucket: String, prefix: String = "", errorOutputPrefix: String? = nil,
         bufferSizeMiB: Int = 5, bufferIntervalSeconds: Int = 300, compression: Compression = .uncompressed, dynamicPartitioning: Bool = false,
         metadataExtractionQuery: String? = nil, appendNewline: Bool = false, fileExtension: String? = nil, formatConversion: FormatConversion? = nil,
-        roleARN: String? = nil
+        roleARN: String? = nil, sourceRoleARN: String? = nil
     ) {
         self.source = source
         self.sourceStreamName = sourceStreamName
@@ -92,19 +96,30 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
         self.fileExtension = fileExtension
         self.formatConversion = formatConversion
         self.roleARN = roleARN
+        self.sourceRoleARN = sourceRoleARN
     }
 
     /// The role name of `roleARN` (`arn:aws:iam::ACCOUNT:role/[PATH/]NAME` → `NAME`), nil without one.
-    public var roleName: String? {
-        guard let roleARN, let slash = roleARN.lastIndex(of: "/") else { return nil }
+    public var roleName: String? { roleARN.flatMap(Self.roleName(of:)) }
+
+    /// The account of `roleARN` (its fifth field), nil without one.
+    public var roleAccount: String? { roleARN.flatMap(Self.account(of:)) }
+
+    /// The role name of a role ARN (`arn:aws:iam::ACCOUNT:role/[PATH/]NAME` → `NAME`).
+    public static func roleName(of roleARN: String) -> String? {
+        guard let slash = roleARN.lastIndex(of: "/") else { return nil }
         return String(roleARN[roleARN.index(after: slash)...])
     }
 
-    /// The account of `roleARN` (its fifth field), nil without one.
-    public var roleAccount: String? {
-        guard let roleARN else { return nil }
-        let fields = roleARN.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    /// The account of an ARN (its fifth field).
+    public static func account(of arn: String) -> String? {
+        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         return fields.count == 6 ? String(fields[4]) : nil
+    }
+
+    /// The role ARNs the stream acts as, with the request member that named each.
+    public var roles: [(member: String, arn: String)] {
+        [("RoleARN", roleARN), ("KinesisStreamSourceConfiguration.RoleARN", sourceRoleARN)].compactMap { member, arn in arn.map { (member, $0) } }
     }
 
     /// Checks the rules Firehose applies at CreateDeliveryStream.
@@ -116,17 +131,21 @@ public struct DeliveryStreamConfiguration: Sendable, Codable, Equatable {
         guard (0...900).contains(bufferIntervalSeconds) else {
             throw invalid("BufferingHints.IntervalInSeconds must be between 0 and 900, got \(bufferIntervalSeconds).")
         }
-        if let roleARN {
-            // API_S3DestinationConfiguration: RoleARN matches `arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
+        for (member, roleARN) in roles {
+            // API_S3DestinationConfiguration and API_KinesisStreamSourceConfiguration: RoleARN
+            // matches `arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
             let fields = roleARN.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
             let resource = fields.count == 6 ? fields[5] : ""
             guard fields.count == 6, fields[0] == "arn", fields[2] == "iam", fields[3].isEmpty, fields[4].utf8.count == 12,
-                fields[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), resource.hasPrefix("role/"), let name = roleName, !name.isEmpty,
+                fields[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), resource.hasPrefix("role/"), let name = Self.roleName(of: roleARN), !name.isEmpty,
                 resource.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || "+=,.@-_/".utf8.contains($0) })
-            else { throw invalid("RoleARN \(roleARN) is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).") }
+            else { throw invalid("\(member) \(roleARN) is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).") }
         }
         if source == .kinesisStream && (sourceStreamName ?? "").isEmpty {
             throw invalid("KinesisStreamSourceConfiguration is required for the KinesisStreamAsSource delivery stream type.")
+        }
+        if source != .kinesisStream && sourceRoleARN != nil {
+            throw invalid("KinesisStreamSourceConfiguration is allowed only for the KinesisStreamAsSource delivery stream type.")
         }
         let prefixTemplate = try PrefixTemplate(prefix)
         let errorTemplate = try PrefixTemplate(errorOutputPrefix ?? "")

@@ -46,7 +46,7 @@ public final class DeliveryStreams: Sendable {
     let accountID: String
     let pollMilliseconds: UInt64
     let resolver: (any DeliverySchemaResolver)?
-    let accessProvider: (any ObjectAccessProvider)?
+    let accessProvider: (any DeliveryAccessProvider)?
     let keyProvider: (any StreamKeyProvider)?
     private let running = Mutex<[String: Entry]>([:])
 
@@ -61,12 +61,12 @@ public final class DeliveryStreams: Sendable {
     /// Opens the delivery streams under `directory` and starts delivering.
     /// - Parameters:
     ///   - schemaResolver: resolves Parquet conversion schemas by table (the catalog).
-    ///   - access: makes the role sessions of streams configured with a `RoleARN` (the lake's
-    ///     IAM); without it such streams cannot be created.
+    ///   - access: makes the role sessions of streams configured with a `RoleARN` (destination or
+    ///     Kinesis source; the lake's IAM); without it such streams cannot be created.
     ///   - keyProvider: the key service for `StartDeliveryStreamEncryption` (KMS as Firehose).
     public init(
         directory: String, store: ObjectStore, streams: DataStreams, clock: any WallClock = SystemClock(), pollMilliseconds: UInt64 = 50,
-        schemaResolver: (any DeliverySchemaResolver)? = nil, access: (any ObjectAccessProvider)? = nil, keyProvider: (any StreamKeyProvider)? = nil, logger: Logger = Logger(label: "tarn.firehose")
+        schemaResolver: (any DeliverySchemaResolver)? = nil, access: (any DeliveryAccessProvider)? = nil, keyProvider: (any StreamKeyProvider)? = nil, logger: Logger = Logger(label: "tarn.firehose")
     ) throws {
         self.resolver = schemaResolver
         self.accessProvider = access
@@ -82,7 +82,14 @@ public final class DeliveryStreams: Sendable {
         self.accountID = streams.configuration.accountID
         self.pollMilliseconds = pollMilliseconds
         var entries: [String: Entry] = [:]
-        for row in try catalog.loadAll() { entries[row.name] = try makeEntry(row) }
+        for row in try catalog.loadAll() {
+            if access != nil, row.configuration.source == .kinesisStream, row.configuration.sourceRoleARN == nil {
+                // Stored before Tarn kept the source's RoleARN (or made without one in process).
+                logger.warning(
+                    "delivery stream \(row.name) reads source stream \(row.configuration.sourceStreamName ?? "") as Tarn itself: it has no source RoleARN; re-create it with KinesisStreamSourceConfiguration.RoleARN to have its reads authorized")
+            }
+            entries[row.name] = try makeEntry(row)
+        }
         running.withLock { $0 = entries }
         for entry in entries.values { entry.deliverer.start() }
     }
@@ -105,7 +112,8 @@ public final class DeliveryStreams: Sendable {
         }
         let deliverer = try Deliverer(
             id: row.id, name: row.name, configuration: row.configuration, catalog: catalog, store: store, source: source, clock: clock, logger: logger,
-            pollMilliseconds: pollMilliseconds, resolver: resolver, access: accessProvider)
+            pollMilliseconds: pollMilliseconds, resolver: resolver, access: accessProvider,
+            sourceStreamARN: row.configuration.source == .kinesisStream ? row.configuration.sourceStreamName.map(streams.arn) : nil)
         return Entry(row: row, deliverer: deliverer, log: log, keyring: keyring)
     }
 
@@ -124,12 +132,12 @@ public final class DeliveryStreams: Sendable {
     /// CreateDeliveryStream.
     /// - Parameter destinationDescription: JSON the service shows back in DescribeDeliveryStream.
     /// - Throws: `ResourceInUseException` for a taken name, `InvalidArgumentException` for an
-    ///   invalid configuration, a missing bucket or source stream, or a `RoleARN` that does not
-    ///   name a role of this lake.
+    ///   invalid configuration, a missing bucket or source stream, or a `RoleARN` (destination or
+    ///   source) that does not name a role of this lake.
     public func create(name: String, configuration: DeliveryStreamConfiguration, destinationDescription: String = "{}", tags: [String: String] = [:]) throws {
         try Self.validate(name: name)
         try configuration.validate()
-        if let roleARN = configuration.roleARN { try checkRole(roleARN, configuration: configuration, stream: name) }
+        for (member, roleARN) in configuration.roles { try checkRole(roleARN, member: member, stream: name) }
         // Resolves the conversion schema now, so an unknown table fails the create call.
         _ = try DeliveryBatchBuilder(name: name, configuration: configuration, resolver: resolver)
         do { try store.bucket(configuration.bucket) } catch {
@@ -152,14 +160,15 @@ public final class DeliveryStreams: Sendable {
         entry.deliverer.start()
     }
 
-    /// A RoleARN must name an existing role of this account, as Firehose assumes it at creation:
-    /// silently delivering as Tarn instead would grant the stream more than its role allows.
-    private func checkRole(_ roleARN: String, configuration: DeliveryStreamConfiguration, stream: String) throws {
+    /// A RoleARN (the destination's or the Kinesis source's) must name an existing role of this
+    /// account, as Firehose assumes it at creation: silently delivering (or reading) as Tarn
+    /// instead would grant the stream more than its role allows.
+    private func checkRole(_ roleARN: String, member: String, stream: String) throws {
         guard let accessProvider else {
-            throw TarnError(.invalidArgumentException, "RoleARN \(roleARN): this Tarn has no IAM to act as a role; create the delivery stream without RoleARN.")
+            throw TarnError(.invalidArgumentException, "\(member) \(roleARN): this Tarn has no IAM to act as a role; create the delivery stream without it.")
         }
-        guard configuration.roleAccount == accountID, let role = configuration.roleName else {
-            throw TarnError(.invalidArgumentException, "RoleARN \(roleARN) is not a role of account \(accountID); Firehose is unable to assume it.")
+        guard DeliveryStreamConfiguration.account(of: roleARN) == accountID, let role = DeliveryStreamConfiguration.roleName(of: roleARN) else {
+            throw TarnError(.invalidArgumentException, "\(member) \(roleARN) is not a role of account \(accountID); Firehose is unable to assume it.")
         }
         do { _ = try accessProvider.access(role: role, session: Deliverer.sessionName(stream: stream)) } catch {
             throw TarnError(.invalidArgumentException, "Firehose is unable to assume role \(roleARN): \((error as? TarnError)?.message ?? "\(error)")")

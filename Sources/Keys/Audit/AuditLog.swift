@@ -26,20 +26,36 @@ public struct AuditEvent: Sendable, Equatable, Codable {
 
 /// The append-only audit log: one JSON object per line, appended with `O_APPEND`.
 ///
-/// Appending without fsync keeps a key use at microseconds; the kernel writes the lines out, and
-/// a crash loses at most the last moments of audit, never a half-written earlier line (each
-/// line goes out in one `write`). Nothing in Tarn rewrites or truncates the file.
+/// Each line is durable before `append` returns (fsync), so a key use whose response has been
+/// sent is in the log after a power loss too, as CloudTrail promises of its events. Concurrent
+/// key uses share fsyncs (`GroupSync`): one appender syncs every line written so far while the
+/// others wait for it. A crash loses at most lines whose key operations had not answered yet,
+/// never a half-written earlier line (each line goes out in one `write`). Nothing in Tarn
+/// rewrites or truncates the file.
 public final class AuditLog: Sendable {
     /// The log file.
     public let path: String
-    private let file: Mutex<PosixFile>
+    private let file: PosixFile
+    /// Serializes writes, so a line written in several `write` calls is never interleaved.
+    private let writing = Mutex(())
+    private let durability: GroupSync
 
     /// Opens (creating if needed) the log at `path`, mode 0600.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, sync: { try $0.sync() })
+    }
+
+    /// Opens the log with the way lines are made durable (tests observe or delay it).
+    init(path: String, sync: @escaping @Sendable (PosixFile) throws -> Void) throws {
         try FileSystem.createDirectory(FileSystem.parentDirectory(of: path), permissions: 0o700)
         self.path = path
-        file = Mutex(try PosixFile(path: path, mode: .append, permissions: 0o600))
+        let file = try PosixFile(path: path, mode: .append, permissions: 0o600)
+        self.file = file
+        durability = GroupSync(sync: { try sync(file) })
     }
+
+    /// fsyncs performed so far (tests: concurrent appends share them).
+    public var syncCount: Int { durability.syncCount }
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -50,13 +66,14 @@ public final class AuditLog: Sendable {
     /// Formats a time as the log writes it (ISO 8601, UTC, milliseconds).
     public static func timestamp(_ date: Date) -> String { ISO8601.format(date) }
 
-    /// Appends one event.
-    /// - Throws: `IOError` when the write fails; callers fail the key use then, since an
-    ///   unaudited key use is not allowed.
+    /// Appends one event and returns once it is durable.
+    /// - Throws: `IOError` when the write or the fsync fails (after a failed fsync every later
+    ///   append fails too: the file is not trusted again).
     public func append(_ event: AuditEvent) throws {
         var line = try Self.encoder.encode(event)
         line.append(0x0A)
-        try file.withLock { file in try line.withUnsafeBytes { try file.write($0) } }
+        try writing.withLock { _ in try line.withUnsafeBytes { try file.write($0) } }
+        try durability.waitDurable(durability.wrote())
     }
 
     /// Every event in the log, oldest first (for `tarn kms audit` and tests).

@@ -1,4 +1,5 @@
 import Access
+import Ingest
 import Keys
 import Storage
 import Synchronization
@@ -24,12 +25,25 @@ struct RoleObjectAccess: ObjectAccess {
     }
 }
 
-/// The lake as `ObjectAccessProvider` for the job runner and the mart refreshes it creates.
+/// The same role session reading a Firehose delivery stream's Kinesis source: the stream
+/// actions are decided by the lake's authorizer on the stream's ARN (IAM identity policies;
+/// streams have no resource policies in Tarn), as the Kinesis API decides them.
+extension RoleObjectAccess: SourceStreamAccess {
+    func authorize(_ action: SourceStreamAction, stream arn: String) throws {
+        let decision = session.lake.authorizer.authorize(
+            AuthorizationRequest(principal: session.principal, action: action.rawValue, resource: arn, context: session.context))
+        // The decision's reason names the principal, the action and the stream ARN.
+        guard decision.isAllowed else { throw TarnError(.accessDenied, "Access Denied: \(decision.reason)") }
+    }
+}
+
+/// The lake as `ObjectAccessProvider` for the job runner and the mart refreshes it creates, and
+/// as `DeliveryAccessProvider` for Firehose deliveries (destination and source roles).
 ///
 /// The workers are created inside `Lake.init`, before the lake exists as a value, and the lake
 /// owns them: the provider is attached afterwards and holds the lake weakly, so no reference
 /// cycle keeps a closed lake (and its directory lock) alive.
-final class LakeRoleAccess: ObjectAccessProvider {
+final class LakeRoleAccess: DeliveryAccessProvider {
     private struct WeakLake { weak var lake: Lake? }
     private let target = Mutex(WeakLake())
 
@@ -37,6 +51,13 @@ final class LakeRoleAccess: ObjectAccessProvider {
     func attach(_ lake: Lake) { target.withLock { $0.lake = lake } }
 
     func access(role: String, session: String) throws -> any ObjectAccess {
+        guard let lake = target.withLock({ $0.lake }) else {
+            throw TarnError(.conflict, "the lake is closed; role \(role) cannot be assumed")
+        }
+        return RoleObjectAccess(session: try lake.session(role: role, name: session))
+    }
+
+    func sourceAccess(role: String, session: String) throws -> any SourceStreamAccess {
         guard let lake = target.withLock({ $0.lake }) else {
             throw TarnError(.conflict, "the lake is closed; role \(role) cannot be assumed")
         }

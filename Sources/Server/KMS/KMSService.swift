@@ -19,7 +19,15 @@ public struct KMSService: AWSJSONService {
     /// Creates the service for a lake.
     public init(lake: Lake) { self.lake = lake }
 
+    /// Runs the operation on the `BlockingIO` threads: every key use waits for the fsync of its
+    /// audit line (`AuditLog`), which must not park one of the cooperative pool's few threads,
+    /// and concurrent key uses waiting there share each fsync.
     public func handle(operation: String, request: AWSJSONRequest) async throws -> AWSJSONValue {
+        try await BlockingIO.run { [self] in try perform(operation: operation, request: request) }
+    }
+
+    /// One KMS operation, blocking until its audit line is durable.
+    func perform(operation: String, request: AWSJSONRequest) throws -> AWSJSONValue {
         let caller = KeyCaller(
             principalARN: request.principal, accountID: Lake.accountID, conditionContext: request.conditions, requestID: request.requestID)
         switch operation {

@@ -195,10 +195,17 @@ public struct FirehoseService: AWSJSONService {
                 parquetCompression: serializer["ParquetSerDe"]?["Compression"]?.string ?? "SNAPPY")
         }
         if type == .kinesisStream {
-            guard let arn = request.body["KinesisStreamSourceConfiguration"]?["KinesisStreamARN"]?.string, let stream = DataStreams.name(fromARN: arn) else {
+            let source = request.body["KinesisStreamSourceConfiguration"]
+            guard let arn = source?["KinesisStreamARN"]?.string, let stream = DataStreams.name(fromARN: arn) else {
                 throw AWSJSONError("InvalidArgumentException", "KinesisStreamSourceConfiguration.KinesisStreamARN is required for KinesisStreamAsSource.")
             }
+            // API_KinesisStreamSourceConfiguration: RoleARN is required; the deliverer reads the
+            // stream as this role (kinesis:DescribeStream, ListShards, GetShardIterator, GetRecords).
+            guard let role = source?["RoleARN"]?.string, !role.isEmpty else {
+                throw AWSJSONError("InvalidArgumentException", "KinesisStreamSourceConfiguration.RoleARN is required for KinesisStreamAsSource.")
+            }
             configuration.sourceStreamName = stream
+            configuration.sourceRoleARN = role
         }
         // What DescribeDeliveryStream shows: the request's destination with Firehose's defaults filled in.
         destination["BufferingHints"] = .object([
@@ -211,9 +218,26 @@ public struct FirehoseService: AWSJSONService {
         for tag in request.body["Tags"]?.array ?? [] {
             if let key = tag["Key"]?.string { tags[key] = tag["Value"]?.string ?? "" }
         }
+        try configuration.validate()
+        try requirePassRole(configuration, caller: request.caller)
         try delivery.create(
             name: name, configuration: configuration, destinationDescription: String(decoding: AWSJSONValue.object(destination).serialized(), as: UTF8.self), tags: tags)
         return .object(["DeliveryStreamARN": .string(delivery.arn(name))])
+    }
+
+    /// `iam:PassRole`: a caller may hand Firehose only the roles it may pass, as IAM requires of
+    /// every service that later acts as a role the caller names ("To pass a role … to an AWS
+    /// service, a user must have permissions to pass the role to the service", IAM user guide,
+    /// "Grant a user permissions to pass a role to an AWS service"); otherwise anyone allowed
+    /// `firehose:CreateDeliveryStream` could write and read with the rights of any role. The
+    /// decision carries `iam:PassedToService` = `firehose.amazonaws.com`; the root user passes
+    /// unless explicitly denied. Checked after validation and before the role is looked up, so a
+    /// denied caller cannot probe for role names.
+    /// - Throws: `AccessDeniedException` worded as AWS words it, naming the first role refused.
+    func requirePassRole(_ configuration: DeliveryStreamConfiguration, caller: AWSJSONCaller) throws {
+        for (_, roleARN) in configuration.roles {
+            try authorization.require(caller, action: "iam:PassRole", resource: roleARN, extra: ["iam:PassedToService": ["firehose.amazonaws.com"]])
+        }
     }
 
     // MARK: describe and list
@@ -241,11 +265,9 @@ public struct FirehoseService: AWSJSONService {
             "HasMoreDestinations": .bool(false),
         ]
         if let stream = info.configuration.sourceStreamName {
-            description["Source"] = .object([
-                "KinesisStreamSourceDescription": .object([
-                    "KinesisStreamARN": .string(streams.arn(stream)), "DeliveryStartTimestamp": .timestamp(info.created),
-                ])
-            ])
+            var source: [String: AWSJSONValue] = ["KinesisStreamARN": .string(streams.arn(stream)), "DeliveryStartTimestamp": .timestamp(info.created)]
+            if let role = info.configuration.sourceRoleARN { source["RoleARN"] = .string(role) }
+            description["Source"] = .object(["KinesisStreamSourceDescription": .object(source)])
         }
         if let key = info.encryptionKeyID {
             description["DeliveryStreamEncryptionConfiguration"] = .object([

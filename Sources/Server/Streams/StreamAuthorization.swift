@@ -21,9 +21,11 @@ struct StreamAuthorization: Sendable {
     ///   - caller: the authenticated principal and the request's condition keys.
     ///   - action: the IAM action, e.g. `kinesis:PutRecords`.
     ///   - resource: the stream's ARN, or `*` for account-level operations.
-    func require(_ caller: AWSJSONCaller, action: String, resource: String) throws {
-        let decision = authorizer.authorize(
-            AuthorizationRequest(principal: caller.principal, action: action, resource: resource, context: caller.conditions))
+    ///   - extra: service-specific condition keys (`iam:PassedToService`).
+    func require(_ caller: AWSJSONCaller, action: String, resource: String, extra: [String: [String]] = [:]) throws {
+        var context = caller.conditions
+        context.merge(extra)
+        let decision = authorizer.authorize(AuthorizationRequest(principal: caller.principal, action: action, resource: resource, context: context))
         guard decision.isAllowed else { throw Self.denied(caller.principal, action: action, resource: resource, effect: decision.effect) }
     }
 

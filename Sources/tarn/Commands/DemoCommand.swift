@@ -69,10 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let server = TarnServer(
             lake: lake, configuration: .init(host: host, port: port, tlsHost: tlsHost, tlsPort: tlsPort, certificate: certificate),
-            services: [
-                KinesisService(streams: lake.streams, authorizer: lake.authorizer), FirehoseService(delivery: lake.firehose, streams: lake.streams, authorizer: lake.authorizer), KMSService(lake: lake),
-                TarnAdminService(lake: lake),
-            ])
+            services: TarnServer.jsonServices(for: lake))
         let (ports, portSink) = AsyncStream.makeStream(of: (port: Int, secure: Bool).self)
         let serving = Task {
             defer { portSink.finish() }

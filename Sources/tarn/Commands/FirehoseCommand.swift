@@ -52,7 +52,9 @@ struct FirehoseCommand: AsyncParsableCommand {
                 say("Source:           \(description["DeliveryStreamType"] ?? "")")
                 if let source = (description["Source"] as? [String: Any])?["KinesisStreamSourceDescription"] as? [String: Any] {
                     say("Source stream:    \(source["KinesisStreamARN"] ?? "")")
+                    say("Source role:      \(source["RoleARN"] ?? "(Tarn itself)")")
                 }
+                say("Role:             \(destination["RoleARN"] ?? "(Tarn itself)")")
                 say("Bucket:           \(destination["BucketARN"] ?? "")")
                 say("Prefix:           \(destination["Prefix"] ?? "")")
                 say("Error prefix:     \(destination["ErrorOutputPrefix"] ?? "(default)")")

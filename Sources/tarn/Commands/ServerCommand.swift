@@ -96,10 +96,7 @@ struct ServerCommand: AsyncParsableCommand {
         let server = TarnServer(
             lake: lake,
             configuration: .init(host: host, port: port, domain: domain, http: !noHTTP, tlsHost: tlsHost, tlsPort: tlsPort, certificate: certificate),
-            services: [
-                KinesisService(streams: lake.streams, authorizer: lake.authorizer), FirehoseService(delivery: lake.firehose, streams: lake.streams, authorizer: lake.authorizer), KMSService(lake: lake),
-                TarnAdminService(lake: lake),
-            ])
+            services: TarnServer.jsonServices(for: lake))
         let dataPath = lake.directory.path
         let secureHost = tlsHost ?? host
         try await server.run { boundPort, secure in

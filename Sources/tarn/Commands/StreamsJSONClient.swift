@@ -44,9 +44,7 @@ struct StreamsJSONClient: Sendable {
         }
         do {
             let lake = try Lake(path: options.data, region: options.region)
-            let services: [any AWSJSONService] = [
-                KinesisService(streams: lake.streams, authorizer: lake.authorizer), FirehoseService(delivery: lake.firehose, streams: lake.streams, authorizer: lake.authorizer), TarnAdminService(lake: lake),
-            ]
+            let services = TarnServer.jsonServices(for: lake)
             return StreamsJSONClient(mode: .embedded(lake, Dictionary(uniqueKeysWithValues: services.map { ($0.targetPrefix, $0) })))
         } catch let error as TarnError where error.code == .conflict {
             guard let url = URL(string: options.endpoint), url.host != nil else { throw ValidationError("--endpoint must be a URL like http://127.0.0.1:9000") }

@@ -17,6 +17,12 @@ public enum BlockingIO {
 
     private static let pool = BlockingThreadPool(threads: threadCount, name: "tarn-blocking-io")
 
+    /// Queues `body` on a thread that may block and returns at once (work whose result nobody
+    /// waits for, such as a background fsync).
+    public static func submit(_ body: @escaping @Sendable () -> Void) {
+        pool.submit(body)
+    }
+
     /// Runs `body` on a thread that may block and returns its result.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

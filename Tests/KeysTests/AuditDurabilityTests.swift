@@ -48,6 +48,25 @@ import Testing
         #expect(sizes == [try FileSystem.readFile(path).count])
     }
 
+    /// Key uses inside S3 requests (`viaService`) do not wait for the fsync, which still follows.
+    @Test func backgroundAppendReturnsAtOnceAndIsSyncedLater() throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-audit")
+        defer { directory.remove() }
+        let release = DispatchSemaphore(value: 0)
+        let synced = DispatchSemaphore(value: 0)
+        let log = try AuditLog(path: directory.path + "/audit/kms.jsonl") { file in
+            release.wait()
+            try file.sync()
+            synced.signal()
+        }
+        try log.append(Self.event("GenerateDataKey"), waitUntilDurable: false)
+        // Returned while the fsync is still held back.
+        #expect(log.syncCount == 0)
+        #expect(try log.events().map(\.operation) == ["GenerateDataKey"])
+        release.signal()
+        #expect(synced.wait(timeout: .now() + 5) == .success, "the background fsync ran")
+    }
+
     @Test func concurrentKeyUsesShareFsyncsAndEveryLineIsKept() throws {
         let fixture = try KMSFixture()
         defer { fixture.directory.remove() }

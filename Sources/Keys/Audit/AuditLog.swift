@@ -26,10 +26,14 @@ public struct AuditEvent: Sendable, Equatable, Codable {
 
 /// The append-only audit log: one JSON object per line, appended with `O_APPEND`.
 ///
-/// Each line is durable before `append` returns (fsync), so a key use whose response has been
-/// sent is in the log after a power loss too, as CloudTrail promises of its events. Concurrent
-/// key uses share fsyncs (`GroupSync`): one appender syncs every line written so far while the
-/// others wait for it. A crash loses at most lines whose key operations had not answered yet,
+/// A line appended for a KMS API request is durable before `append` returns (fsync), so a key
+/// use whose response has been sent is in the log after a power loss too. Concurrent key uses
+/// share fsyncs (`GroupSync`): one appender syncs every line written so far while the others
+/// wait for it. Key uses S3 makes while serving an object (SSE-KMS without a Bucket Key, one per
+/// GET or PUT) are written at once and synced in the background, milliseconds later, instead:
+/// waiting for an fsync in every GET would cap such GETs at a few hundred per second, and
+/// CloudTrail itself delivers events minutes after the call. A crash loses at most those
+/// background lines of the last moments and lines whose key operations had not answered yet,
 /// never a half-written earlier line (each line goes out in one `write`). Nothing in Tarn
 /// rewrites or truncates the file.
 public final class AuditLog: Sendable {
@@ -66,14 +70,22 @@ public final class AuditLog: Sendable {
     /// Formats a time as the log writes it (ISO 8601, UTC, milliseconds).
     public static func timestamp(_ date: Date) -> String { ISO8601.format(date) }
 
-    /// Appends one event and returns once it is durable.
+    /// Appends one event.
+    /// - Parameter waitUntilDurable: return only once the line is fsynced (KMS API requests);
+    ///   false syncs it in the background on a blocking-I/O thread (key uses inside S3 requests).
     /// - Throws: `IOError` when the write or the fsync fails (after a failed fsync every later
     ///   append fails too: the file is not trusted again).
-    public func append(_ event: AuditEvent) throws {
+    public func append(_ event: AuditEvent, waitUntilDurable: Bool = true) throws {
         var line = try Self.encoder.encode(event)
         line.append(0x0A)
         try writing.withLock { _ in try line.withUnsafeBytes { try file.write($0) } }
-        try durability.waitDurable(durability.wrote())
+        let ticket = durability.wrote()
+        if waitUntilDurable {
+            try durability.waitDurable(ticket)
+        } else {
+            let durability = self.durability
+            BlockingIO.submit { try? durability.waitDurable(ticket) }
+        }
     }
 
     /// Every event in the log, oldest first (for `tarn kms audit` and tests).

@@ -207,7 +207,9 @@ public final class KeyManagementService: Sendable {
             decision: denied ? "denied" : "allowed", error: error?.rawValue, via: caller.viaService, requestID: caller.requestID)
         // A failing audit write must not pass silently; but it happens only when the disk fails,
         // and then the key store write of the same operation fails too.
-        do { try audit.append(event) } catch { auditFailures.add(1, ordering: .relaxed) }
+        // S3 (viaService) uses keys inside object requests on the cooperative threads: its lines
+        // are synced in the background (see `AuditLog`); direct KMS calls wait for the fsync.
+        do { try audit.append(event, waitUntilDurable: caller.viaService == nil) } catch { auditFailures.add(1, ordering: .relaxed) }
     }
 
     /// How many audit lines could not be written (exposed for health checks).

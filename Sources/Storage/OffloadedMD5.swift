@@ -22,7 +22,7 @@ final class OffloadedMD5: @unchecked Sendable {
     // `finalize` reads it after `outstanding.wait()`, which orders it after the last drain.
     static let inlineLimit = 1 << 20
     static let chunkSize = 1 << 20
-    static let maxPendingChunks = 8
+    static let maxPendingChunks = 4
 
     private var md5 = Insecure.MD5()
     private var offloaded = false
@@ -33,6 +33,8 @@ final class OffloadedMD5: @unchecked Sendable {
     private struct Queue {
         var chunks: [[UInt8]] = []
         var draining = false
+        /// Hashed chunks kept for reuse: fresh 1 MiB buffers cost page faults on every chunk.
+        var spare: [[UInt8]] = []
     }
 
     private let state = Mutex(Queue())
@@ -73,21 +75,26 @@ final class OffloadedMD5: @unchecked Sendable {
 
     private func submitStaging() {
         let chunk = staging
-        staging = []
-        staging.reserveCapacity(Self.chunkSize)
         room.wait()
         outstanding.enter()
-        let startDrain = state.withLock { queue in
+        let (startDrain, spare) = state.withLock { queue in
             queue.chunks.append(chunk)
-            if queue.draining { return false }
+            let spare = queue.spare.popLast()
+            if queue.draining { return (false, spare) }
             queue.draining = true
-            return true
+            return (true, spare)
+        }
+        if let spare {
+            staging = spare
+        } else {
+            staging = []
+            staging.reserveCapacity(Self.chunkSize)
         }
         if startDrain { BackgroundCompute.submit { [self] in drain() } }
     }
 
     private func drain() {
-        while let chunk = state.withLock({ queue -> [UInt8]? in
+        while var chunk = state.withLock({ queue -> [UInt8]? in
             if queue.chunks.isEmpty {
                 queue.draining = false
                 return nil
@@ -95,6 +102,10 @@ final class OffloadedMD5: @unchecked Sendable {
             return queue.chunks.removeFirst()
         }) {
             chunk.withUnsafeBytes { md5.update(bufferPointer: $0) }
+            // The queue gave up its reference, so this keeps the buffer, not a new allocation.
+            chunk.removeAll(keepingCapacity: true)
+            let emptied = chunk
+            state.withLock { queue in if queue.spare.count < 2 { queue.spare.append(emptied) } }
             room.signal()
             outstanding.leave()
         }

@@ -15,12 +15,17 @@ final class HashAggregator {
     var accumulators: [any Accumulator]
     let reservation: MemoryReservation
     private var keyBytes = 0
+    /// Per group key: the interner that turns its strings into numbers (`StringInterner`), or
+    /// nil; decided on the first non-empty batch (`internersDecided`).
+    private var interners: [StringInterner?]
+    private var internersDecided = false
 
     init(groups: [NamedExpr], aggregates: [NamedAggregate], inputs: [ColumnRef], budget: MemoryBudget) throws {
         self.groups = groups
         self.aggregates = aggregates
         evaluator = ExpressionEvaluator(inputs: inputs)
         keyChunks = groups.map { _ in [] }
+        interners = groups.map { _ in nil }
         accumulators = try aggregates.map { try Accumulators.make($0.call) }
         reservation = MemoryReservation(budget: budget, owner: "HashAggregate")
         if groups.isEmpty {
@@ -51,7 +56,7 @@ final class HashAggregator {
 
     /// Assigns group numbers to the rows of `keys`, storing the key values of new groups.
     private func assignGroups(_ keys: [Column], count n: Int) -> [Int32] {
-        let encoded = KeyEncoder.encode(keys, count: n)
+        let encoded = KeyEncoder.encode(internedKeys(keys, count: n), count: n)
         var newRows: [Int32] = []
         let assigned = table.groups(encoded, insert: true, newGroupRows: &newRows)
         if !newRows.isEmpty {
@@ -65,8 +70,29 @@ final class HashAggregator {
         return assigned
     }
 
+    /// The key columns to encode: low-cardinality strings among several keys replaced by their
+    /// value numbers. A single string key is left alone (its encoding already copies nothing).
+    private func internedKeys(_ keys: [Column], count n: Int) -> [Column] {
+        guard keys.count > 1, n > 0 else { return keys }
+        if !internersDecided {
+            internersDecided = true
+            for (k, key) in keys.enumerated() {
+                guard case .bytes = key.storage else { continue }
+                let trial = StringInterner()
+                _ = trial.numbers(key, count: n)
+                if StringInterner.worthwhile(distinct: trial.count, rows: n) { interners[k] = trial }
+            }
+        }
+        return keys.enumerated().map { k, key in
+            // Every batch of a key takes the same encoding once decided, or the groups would split.
+            guard let interner = interners[k] else { return key }
+            return interner.numbers(key, count: n)
+        }
+    }
+
     private func account() throws {
-        try reservation.resize(to: table.memoryBytes + keyBytes + accumulators.reduce(0) { $0 + $1.memoryBytes })
+        let interned = interners.reduce(0) { $0 + ($1?.memoryBytes ?? 0) }
+        try reservation.resize(to: table.memoryBytes + keyBytes + interned + accumulators.reduce(0) { $0 + $1.memoryBytes })
     }
 
     /// Adds another aggregator's groups and states into this one.

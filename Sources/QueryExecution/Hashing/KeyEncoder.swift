@@ -122,10 +122,9 @@ enum KeyEncoder {
                 for i in 0..<n where !validity[i] { words[i * w + valueWords] |= bit }
             }
         }
-        if hasNulls {
-            for i in 0..<n { hashes[i] = mix(hashes[i], words[i * w + valueWords]) }
-        }
-        for i in 0..<n { hashes[i] = finish(hashes[i]) }
+        // The null word is hashed in every batch, also one without NULLs (where it is 0): a key
+        // must hash the same whichever batch it comes in, or its rows split into two groups.
+        for i in 0..<n { hashes[i] = finish(mix(hashes[i], words[i * w + valueWords])) }
         return EncodedKeys(count: n, hashes: hashes, nullRows: nullRows, words: words, wordsPerRow: w, bytes: [], offsets: [])
     }
 

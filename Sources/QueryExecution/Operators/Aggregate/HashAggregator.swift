@@ -56,6 +56,12 @@ final class HashAggregator {
 
     /// Assigns group numbers to the rows of `keys`, storing the key values of new groups.
     private func assignGroups(_ keys: [Column], count n: Int) -> [Int32] {
+        if n > 1 && keys.allSatisfy({ ConstantKeys.isConstant($0, count: n) }) {
+            // One key for the whole batch (partition columns): find its group from the first
+            // row, encoded exactly as a row of a longer batch would be.
+            let group = assignGroups(keys.map { $0.slice(0..<1) }, count: 1)[0]
+            return [Int32](repeating: group, count: n)
+        }
         let encoded = KeyEncoder.encode(internedKeys(keys, count: n), count: n)
         var newRows: [Int32] = []
         let assigned = table.groups(encoded, insert: true, newGroupRows: &newRows)

@@ -40,14 +40,17 @@ import Testing
             batch([nil, nil], ["a", "a"], [100, 200]),  // constant NULL d
             batch([2, 2], ["a", "a"], [1000, 2000]),  // constant, a group first seen row-wise
             batch([nil, 1], ["a", "a"], [5, 6]),  // NULL then value: not constant
+            batch([2, 2, 2, 2], ["b", "a", "b", "c"], [1, 2, 3, 4]),  // d constant, c varying: deduplicated by c's number
+            batch([nil, nil, nil], ["c", "b", "c"], [7, 8, 9]),  // d constant NULL, c varying
         ]
         let table = InMemoryTable(name: "t", schema: schema, batches: batches)
         let engine = QueryEngine(catalog: StaticCatalog(tables: ["t": table]), options: EngineOptions(parallelism: parallelism))
         let result = try engine.execute("SELECT d, c, count(*), sum(x) FROM t GROUP BY d, c ORDER BY d NULLS LAST, c")
         #expect(result.textRows == [
-            ["1", "a", "5", "22"], ["1", "b", "1", "30"], ["2", "a", "3", "3020"], ["NULL", "a", "3", "305"],
+            ["1", "a", "5", "22"], ["1", "b", "1", "30"], ["2", "a", "4", "3022"], ["2", "b", "2", "4"], ["2", "c", "1", "4"],
+            ["NULL", "a", "3", "305"], ["NULL", "b", "1", "8"], ["NULL", "c", "2", "16"],
         ])
         let single = try engine.execute("SELECT d, sum(x) FROM t GROUP BY d ORDER BY d NULLS LAST")
-        #expect(single.textRows == [["1", "52"], ["2", "3020"], ["NULL", "305"]])
+        #expect(single.textRows == [["1", "52"], ["2", "3030"], ["NULL", "329"]])
     }
 }

@@ -153,7 +153,7 @@ var targets: [Target] = [
         name: "TarnBench",
         dependencies: [
             "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Access", "SQLParser", "QueryPlanner", "QueryExecution", "Ingest",
-            "Keys", "Storage", "Catalog", "Jobs", "Lake",
+            "Keys", "Storage", "Catalog", "Query", "Jobs", "Lake",
         ],
         path: "Benchmarks/TarnBench", swiftSettings: strict),
 ]

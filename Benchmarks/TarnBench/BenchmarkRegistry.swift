@@ -10,6 +10,7 @@ enum BenchmarkRegistry {
         "parquet-decode": parquetDecodeBenchmark,
         "parquet-convert": parquetConvertBenchmark,
         "sql": sqlBenchmark,
+        "sql-lake": sqlLakeBenchmark,
         "ingest": ingestBenchmark,
         "s3load": s3LoadBenchmark,
         "jobs-sales": jobsSalesBenchmark,

@@ -1,4 +1,5 @@
 import Foundation
+import TarnCore
 
 /// Entry point of `swift run -c release TarnBench <name> [args…]`.
 ///
@@ -8,6 +9,8 @@ import Foundation
 @main
 struct TarnBench {
     static func main() async throws {
+        // As `tarn` does (TarnCore.AllocatorTuning), so the numbers are the executable's.
+        AllocatorTuning.apply()
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let name = arguments.first, let benchmark = BenchmarkRegistry.all[name] else {
             print("usage: TarnBench <benchmark> [args…]\nbenchmarks: " + BenchmarkRegistry.all.keys.sorted().joined(separator: ", "))

@@ -9,6 +9,8 @@ extension LakeConfiguration {
     struct ByteSize: Decodable {
         var text: String
 
+        init(text: String) { self.text = text }
+
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let number = try? container.decode(Int64.self) {

@@ -86,7 +86,8 @@ public final class Lake: Sendable {
     ///   - defaultEncryption: what buckets without an encryption configuration apply: SSE-S3
     ///     (as S3 does); `.none` exists to measure the cost of encryption.
     ///   - queryOptions: settings of the query service (the embedded CLI allows local files);
-    ///     `DIR/tarn.yaml`'s workgroups are added to its `workgroups`.
+    ///     `DIR/tarn.yaml`'s workgroups are added to its `workgroups`, and its `query.memoryLimit`
+    ///     replaces the engine's default memory limit (a limit the caller set stays).
     ///   - clock: the time source for the store and the lifecycle worker.
     /// - Throws: when another process holds the directory, it cannot be created, or the root key
     ///   is not the one the key store was created with (`WrongRootKey`).
@@ -121,6 +122,10 @@ public final class Lake: Sendable {
         var queryOptions = queryOptions
         // The file's workgroups, unless the caller configured the same name itself.
         queryOptions.workgroups.merge(configuration.workgroups) { given, _ in given }
+        // The file's per-query memory limit, unless the caller set its own (`tarn query --memory-limit`).
+        if let limit = configuration.queryMemoryLimit, queryOptions.engine.memoryLimit == QueryServiceOptions.defaultMemoryLimit {
+            queryOptions.engine.memoryLimit = Int(limit)
+        }
         query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
         catalog = query.catalog
         streams = try DataStreams(

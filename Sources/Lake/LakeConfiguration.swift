@@ -25,6 +25,9 @@ import Yams
 /// workgroups:                   # query workgroups (tarn query --workgroup NAME); sizes in bytes or
 ///   analysts:                   # with KB/MB/GB/TB (powers of 1000) or KiB/MiB/GiB/TiB (of 1024)
 ///     bytesScannedCutoffPerQuery: 10GB   # Athena's per-query data usage control, at least 10 MB
+/// query:
+///   memoryLimit: 8GB            # per-query memory for hash tables, sorts, windows (default: 80 % of
+///                               # the memory the process may use; `tarn query --memory-limit` wins)
 /// ```
 public struct LakeConfiguration: Sendable, Equatable {
     /// Storage tiers.
@@ -39,6 +42,9 @@ public struct LakeConfiguration: Sendable, Equatable {
     public var prices: PriceTable
     /// Query workgroups with settings, by name; the query service enforces their limits.
     public var workgroups: [String: WorkgroupConfiguration]
+    /// `query.memoryLimit`: bytes one query may hold (nil: the engine's default,
+    /// `MemoryLimits.defaultPerQuery`).
+    public var queryMemoryLimit: Int64?
 
     /// The defaults.
     public init(
@@ -118,6 +124,14 @@ public struct LakeConfiguration: Sendable, Equatable {
             }
             configuration.workgroups[name] = settings
         }
+        if let limit = file.query?.memoryLimit {
+            let place = "\(source): query.memoryLimit"
+            let bytes = try limit.bytes(source: place)
+            guard bytes >= minimumQueryMemoryLimit else {
+                throw TarnError(.invalidArgument, "\(place): \(bytes) bytes is below the minimum of \(minimumQueryMemoryLimit) bytes (1 MiB)")
+            }
+            configuration.queryMemoryLimit = bytes
+        }
         return configuration
     }
 
@@ -137,6 +151,22 @@ public struct LakeConfiguration: Sendable, Equatable {
         var lifecycle: Lifecycle?
         var prices: PriceOverrides?
         var workgroups: [String: Workgroup]?
+        var query: QuerySettings?
+    }
+
+    /// The `query` section.
+    struct QuerySettings: Decodable {
+        var memoryLimit: ByteSize?
+    }
+
+    /// The smallest per-query memory limit accepted (a smaller one fails every real query).
+    public static let minimumQueryMemoryLimit: Int64 = 1 << 20
+
+    /// Bytes of a size written as in the file (`8GB`, `512MiB`, `1000000`), for command-line
+    /// options that take the same sizes.
+    /// - Throws: `InvalidArgument` naming `source` when the text is not a size.
+    public static func byteSize(_ text: String, source: String) throws -> Int64 {
+        try ByteSize(text: text).bytes(source: source)
     }
 
     /// One entry of `workgroups`.

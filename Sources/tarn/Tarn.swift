@@ -15,6 +15,13 @@ struct Tarn: AsyncParsableCommand {
             VersionCommand.self,
         ]
     )
+
+    /// Tunes the allocator before any command runs (column buffers are reused instead of
+    /// mapped and faulted in again per row group), then parses and runs the command.
+    static func main() async {
+        AllocatorTuning.apply()
+        await main(nil)
+    }
 }
 
 /// `tarn version`.

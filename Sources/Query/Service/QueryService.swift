@@ -42,6 +42,10 @@ public struct QueryServiceOptions: Sendable {
         self.workgroups = workgroups
     }
 
+    /// The engine's default per-query memory limit (`MemoryLimits.defaultPerQuery`: 80 % of the
+    /// memory the process may use), for callers that tell a configured limit from the default.
+    public static var defaultMemoryLimit: Int { MemoryLimits.defaultPerQuery }
+
     /// Snappy, row groups of 128 Ki rows (small enough for statistics to skip and for two
     /// workers to share a file, large enough to compress well).
     public static var defaultParquet: WriteOptions {

@@ -6,7 +6,8 @@ import TarnCore
 
 /// Settings of the engine.
 public struct EngineOptions: Sendable {
-    /// Per-query memory limit for hash tables, sorts and windows (bytes).
+    /// Per-query memory limit for hash tables, sorts and windows (bytes); by default
+    /// `MemoryLimits.defaultPerQuery` (80 % of the memory the process may use).
     public var memoryLimit: Int
     /// Worker pipelines per parallel aggregate (cores to use).
     public var parallelism: Int
@@ -15,9 +16,10 @@ public struct EngineOptions: Sendable {
     /// Optimizer rules to switch off, by name.
     public var disabledRules: Set<String>
 
-    /// Creates options: 4 GiB, one worker per core (at most 2 on this machine class), all rules.
+    /// Creates options: 80 % of available memory per query, one worker per core (at most 2 on
+    /// this machine class), all rules.
     public init(
-        memoryLimit: Int = 4 << 30, parallelism: Int = min(2, ProcessInfo.processInfo.activeProcessorCount),
+        memoryLimit: Int = MemoryLimits.defaultPerQuery, parallelism: Int = min(2, ProcessInfo.processInfo.activeProcessorCount),
         binder: BinderOptions = BinderOptions(), disabledRules: Set<String> = []
     ) {
         self.memoryLimit = memoryLimit

@@ -110,11 +110,12 @@ public final class ExpressionEvaluator {
     private func inList(_ value: Expr, _ items: [Expr], _ batch: RecordBatch) throws -> Vector {
         let n = batch.rowCount
         let x = try evaluate(value, batch)
+        let evaluatedItems = try items.map { try evaluate($0, batch) }
+        if let fast = Self.stringInList(x, evaluatedItems, count: n) { return fast }
         var matched = [Bool](repeating: false, count: n)
         var sawNull = [Bool](repeating: false, count: n)
         var itemNull = false
-        for item in items {
-            let v = try evaluate(item, batch)
+        for v in evaluatedItems {
             if v.isNullScalar { itemNull = true; continue }
             let eq = try CompareKernels.compare(.equal, x, v, count: n).column(count: n)
             let values = eq.boolValues
@@ -131,6 +132,40 @@ public final class ExpressionEvaluator {
             return .scalar(.null, .boolean)
         }
         return .column(Column(type: .boolean, storage: .bool(matched), validity: Validity.compact(validity)))
+    }
+
+    /// `string_column IN ('a', 'b', …)` with no NULL among the items, in one pass over the
+    /// column (a compare column per item and a merge pass per item before: 13 % of the lake's
+    /// p10). nil when the shape differs; the general path then answers.
+    static func stringInList(_ x: Vector, _ items: [Vector], count n: Int) -> Vector? {
+        guard case .column(let column) = x, column.type == .string, case .bytes(let offsets, let data) = column.storage, !items.isEmpty else { return nil }
+        var needles: [[UInt8]] = []
+        for item in items {
+            guard case .scalar(.string(let text), _) = item else { return nil }
+            needles.append(Array(text.utf8))
+        }
+        let validity = column.validity
+        let matched = n == 0 ? [] : [Bool](unsafeUninitializedCapacity: n) { out, initialized in
+            offsets.withUnsafeBufferPointer { o in
+                data.withUnsafeBytes { d in
+                    for i in 0..<n {
+                        let start = Int(o[i]), length = Int(o[i + 1]) - start
+                        var hit = false
+                        if validity?[i] ?? true {
+                            for needle in needles where needle.count == length {
+                                if length == 0 || needle.withUnsafeBytes({ memcmp($0.baseAddress!, d.baseAddress! + start, length) }) == 0 {
+                                    hit = true
+                                    break
+                                }
+                            }
+                        }
+                        out[i] = hit
+                    }
+                }
+            }
+            initialized = n
+        }
+        return .column(Column(type: .boolean, storage: .bool(matched), validity: validity))
     }
 
     private func like(_ value: Expr, _ pattern: Expr, _ escape: Expr?, _ batch: RecordBatch) throws -> Vector {

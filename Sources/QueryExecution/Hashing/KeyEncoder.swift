@@ -122,10 +122,9 @@ enum KeyEncoder {
                 for i in 0..<n where !validity[i] { words[i * w + valueWords] |= bit }
             }
         }
-        if hasNulls {
-            for i in 0..<n { hashes[i] = mix(hashes[i], words[i * w + valueWords]) }
-        }
-        for i in 0..<n { hashes[i] = finish(hashes[i]) }
+        // The null word is hashed in every batch, also one without NULLs (where it is 0): a key
+        // must hash the same whichever batch it comes in, or its rows split into two groups.
+        for i in 0..<n { hashes[i] = finish(mix(hashes[i], words[i * w + valueWords])) }
         return EncodedKeys(count: n, hashes: hashes, nullRows: nullRows, words: words, wordsPerRow: w, bytes: [], offsets: [])
     }
 
@@ -235,7 +234,10 @@ enum KeyEncoder {
         return EncodedKeys(count: n, hashes: hashes, nullRows: nullRows, words: [], wordsPerRow: 0, bytes: bytes, offsets: offsets)
     }
 
-    /// A fast 64-bit hash of bytes (8 bytes per step).
+    /// A fast 64-bit hash of bytes (8 bytes per step). The last partial word is read as one
+    /// (overlapping) 8-byte load when the value has 8 bytes or more, else in 4/2/1-byte pieces:
+    /// short strings (categories, regions, codes) are most group and join keys, and a byte-wise
+    /// tail loop was a visible part of their hashing.
     @inline(__always) static func hashBytes(_ b: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(b.count)
         var i = 0
@@ -245,14 +247,25 @@ enum KeyEncoder {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(b[i]) << shift
-                shift += 8
-                i += 1
+            if n >= 8 {
+                // The 8 bytes ending at n: deterministic for equal values, and the length is in h.
+                h = mix(h, b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            } else {
+                var tail: UInt64 = 0
+                var shift: UInt64 = 0
+                if n - i >= 4 {
+                    tail = UInt64(b.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                    shift = 32
+                    i += 4
+                }
+                if n - i >= 2 {
+                    tail |= UInt64(b.loadUnaligned(fromByteOffset: i, as: UInt16.self)) << shift
+                    shift += 16
+                    i += 2
+                }
+                if i < n { tail |= UInt64(b[i]) << shift }
+                h = mix(h, tail)
             }
-            h = mix(h, tail)
         }
         return finish(h)
     }

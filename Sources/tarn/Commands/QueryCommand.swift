@@ -37,6 +37,9 @@ struct QueryCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Trino's parse_decimal_literals_as_double: 1.5 is a DOUBLE, not DECIMAL(2,1).")
     var decimalLiteralsAsDouble = false
 
+    @Option(name: .long, help: "Memory one query may hold for hash tables, sorts and windows: 8GB, 512MiB, bytes (default: tarn.yaml's query.memoryLimit, else 80 % of the memory available).")
+    var memoryLimit: String?
+
     @Flag(name: .long, help: "Print no summary line on stderr.")
     var quiet = false
 
@@ -57,9 +60,19 @@ struct QueryCommand: AsyncParsableCommand {
         }
         let statements = SQLScript.split(text)
         guard !statements.isEmpty else { fail("no SQL statement given") }
+        var options = QueryServiceOptions(allowLocalFiles: true)
+        if let memoryLimit {
+            do {
+                let bytes = try LakeConfiguration.byteSize(memoryLimit, source: "--memory-limit")
+                guard bytes >= LakeConfiguration.minimumQueryMemoryLimit else { fail("--memory-limit: \(bytes) bytes is below the minimum of 1 MiB") }
+                options.engine.memoryLimit = Int(bytes)
+            } catch let error as TarnError {
+                fail(error.message)
+            }
+        }
         let lake: Lake
         do {
-            lake = try Lake(path: data, queryOptions: QueryServiceOptions(allowLocalFiles: true))
+            lake = try Lake(path: data, queryOptions: options)
         } catch let error as TarnError where error.code == .conflict {
             fail("\(error.message)\n`tarn query` opens the data directory itself and cannot share it with a running server yet; stop the server first")
         } catch let error as TarnError {

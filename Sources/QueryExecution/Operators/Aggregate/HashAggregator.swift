@@ -15,12 +15,17 @@ final class HashAggregator {
     var accumulators: [any Accumulator]
     let reservation: MemoryReservation
     private var keyBytes = 0
+    /// Per group key: the interner that turns its strings into numbers (`StringInterner`), or
+    /// nil; decided on the first non-empty batch (`internersDecided`).
+    private var interners: [StringInterner?]
+    private var internersDecided = false
 
     init(groups: [NamedExpr], aggregates: [NamedAggregate], inputs: [ColumnRef], budget: MemoryBudget) throws {
         self.groups = groups
         self.aggregates = aggregates
         evaluator = ExpressionEvaluator(inputs: inputs)
         keyChunks = groups.map { _ in [] }
+        interners = groups.map { _ in nil }
         accumulators = try aggregates.map { try Accumulators.make($0.call) }
         reservation = MemoryReservation(budget: budget, owner: "HashAggregate")
         if groups.isEmpty {
@@ -51,7 +56,44 @@ final class HashAggregator {
 
     /// Assigns group numbers to the rows of `keys`, storing the key values of new groups.
     private func assignGroups(_ keys: [Column], count n: Int) -> [Int32] {
-        let encoded = KeyEncoder.encode(keys, count: n)
+        guard n > 1 else { return assignGroupsRowWise(keys, count: n) }
+        let constant = keys.map { ConstantKeys.isConstant($0, count: n) }
+        if constant.allSatisfy({ $0 }) {
+            // One key for the whole batch (partition columns): find its group from the first
+            // row, encoded exactly as a row of a longer batch would be.
+            let group = assignGroupsRowWise(keys.map { $0.slice(0..<1) }, count: 1)[0]
+            return [Int32](repeating: group, count: n)
+        }
+        decideInterners(keys, count: n)
+        let varying = keys.indices.filter { !constant[$0] }
+        if varying.count == 1, let interner = interners[varying[0]] {
+            // Constant keys plus one numbered string (p01: year, month | category): the string's
+            // numbers tell the batch's distinct keys; look those few up and spread their groups.
+            let numbers = interner.numbers(keys[varying[0]], count: n).int64Values
+            var position = [Int32](repeating: -1, count: interner.count)
+            var distinctRows: [Int32] = []
+            // Per row: the index of its key among `distinctRows`. NULL rows carry the number of
+            // the interner's NULL entry, so they share one position too.
+            let slots = [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    let number = Int(numbers[i])
+                    if position[number] < 0 {
+                        position[number] = Int32(distinctRows.count)
+                        distinctRows.append(Int32(i))
+                    }
+                    out[i] = position[number]
+                }
+                initialized = n
+            }
+            let groups = assignGroupsRowWise(keys.map { $0.take(distinctRows) }, count: distinctRows.count)
+            return slots.map { groups[Int($0)] }
+        }
+        return assignGroupsRowWise(keys, count: n)
+    }
+
+    /// Encodes and probes every row of `keys`.
+    private func assignGroupsRowWise(_ keys: [Column], count n: Int) -> [Int32] {
+        let encoded = KeyEncoder.encode(internedKeys(keys, count: n), count: n)
         var newRows: [Int32] = []
         let assigned = table.groups(encoded, insert: true, newGroupRows: &newRows)
         if !newRows.isEmpty {
@@ -65,8 +107,33 @@ final class HashAggregator {
         return assigned
     }
 
+    /// The key columns to encode: low-cardinality strings among several keys replaced by their
+    /// value numbers. A single string key is left alone (its encoding already copies nothing).
+    private func internedKeys(_ keys: [Column], count n: Int) -> [Column] {
+        guard keys.count > 1, n > 0 else { return keys }
+        decideInterners(keys, count: n)
+        return keys.enumerated().map { k, key in
+            // Every batch of a key takes the same encoding once decided, or the groups would split.
+            guard let interner = interners[k] else { return key }
+            return interner.numbers(key, count: n)
+        }
+    }
+
+    /// On the first non-empty batch of a multi-column key: which string keys to number.
+    private func decideInterners(_ keys: [Column], count n: Int) {
+        guard !internersDecided, keys.count > 1, n > 0 else { return }
+        internersDecided = true
+        for (k, key) in keys.enumerated() {
+            guard case .bytes = key.storage else { continue }
+            let trial = StringInterner()
+            _ = trial.numbers(key, count: n)
+            if StringInterner.worthwhile(distinct: trial.count, rows: n) { interners[k] = trial }
+        }
+    }
+
     private func account() throws {
-        try reservation.resize(to: table.memoryBytes + keyBytes + accumulators.reduce(0) { $0 + $1.memoryBytes })
+        let interned = interners.reduce(0) { $0 + ($1?.memoryBytes ?? 0) }
+        try reservation.resize(to: table.memoryBytes + keyBytes + interned + accumulators.reduce(0) { $0 + $1.memoryBytes })
     }
 
     /// Adds another aggregator's groups and states into this one.

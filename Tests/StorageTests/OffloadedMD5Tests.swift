@@ -25,7 +25,7 @@ import Testing
         let bytes = Self.body(size)
         // Uneven pieces, like network reads: some straddle the inline limit and chunk borders.
         let pieceSizes = [1, 65_536, 100_003, 7, 1 << 20, 3_000_001]
-        let md5 = OffloadedMD5()
+        let md5 = OffloadedMD5(limited: false)
         var offset = 0
         var index = 0
         bytes.withUnsafeBytes { all in
@@ -37,6 +37,23 @@ import Testing
             }
         }
         #expect(md5.finalize() == Self.reference(bytes))
+    }
+
+    /// Past `maxOffloaded` uploads hashing in the background, further ones stay inline; slots
+    /// come back when a digest is done (or dropped, as an aborted upload's is).
+    @Test func limitedOffloadingKeepsExtraUploadsInline() {
+        let bytes = Self.body(3 << 20, seed: 5)
+        var digests: [OffloadedMD5] = []
+        for _ in 0..<(OffloadedMD5.maxOffloaded + 3) {
+            let md5 = OffloadedMD5()
+            bytes.withUnsafeBytes { all in
+                for start in stride(from: 0, to: all.count, by: 500_000) {
+                    md5.update(UnsafeRawBufferPointer(rebasing: all[start..<min(start + 500_000, all.count)]))
+                }
+            }
+            digests.append(md5)
+        }
+        for md5 in digests { #expect(md5.finalize() == Self.reference(bytes)) }
     }
 
     @Test func digesterWithAndWithoutOffloadAgree() {
@@ -64,7 +81,7 @@ import Testing
         let digests = await withTaskGroup(of: (Int, [UInt8]).self) { group in
             for (index, body) in bodies.enumerated() {
                 group.addTask {
-                    let md5 = OffloadedMD5()
+                    let md5 = OffloadedMD5(limited: false)
                     body.withUnsafeBytes { all in
                         for start in stride(from: 0, to: all.count, by: 65_536) {
                             md5.update(UnsafeRawBufferPointer(rebasing: all[start..<min(start + 65_536, all.count)]))

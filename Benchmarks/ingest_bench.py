@@ -187,14 +187,23 @@ def bench_tarn(args, rows):
             body = put_records_body(stream)
             run_tarn_producers(server.port, body, producers, 1.0)  # warm-up (connections, page cache)
             cpu_before = cpu_seconds(server.proc.pid)
+            client_before = os.times()
+            wall_before = time.perf_counter()
             rate, latencies = run_tarn_producers(server.port, body, producers, args.seconds)
             cpu = cpu_seconds(server.proc.pid) - cpu_before
+            wall = time.perf_counter() - wall_before
+            client_after = os.times()
+            client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
             p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
             result(f"tarn_putrecords_p{producers}_records_per_s", rate, "records/s")
             result(f"tarn_putrecords_p{producers}_mb_per_s", rate * 1024 / 1e6, "MB/s")
             result(f"tarn_putrecords_p{producers}_ack_p50", p50, "ms")
             result(f"tarn_putrecords_p{producers}_ack_p99", p99, "ms")
             result(f"tarn_putrecords_p{producers}_server_cpu_per_million", cpu / (rate * args.seconds) * 1e6, "cpu-s")
+            # Cores busy during the run: the server's and the load generator's own (the Python
+            # producers share the two cores with the server).
+            result(f"tarn_putrecords_p{producers}_server_cores", cpu / wall, "cores")
+            result(f"tarn_putrecords_p{producers}_loadgen_cores", client_cpu / wall, "cores")
             rows.append((f"Tarn PutRecords (fdatasync per ack), {producers} producer(s)", rate, p50, p99))
             kinesis.delete_stream(StreamName=stream)
         if args.freshness_samples:

@@ -76,11 +76,13 @@ struct TarnResponder: HTTPResponder {
 
     /// A JSON-protocol call: buffer the (small) body, authenticate it with its hash, dispatch.
     func respondJSON(_ request: Request, target: String, rawPath: String, rawQuery: String?, requestID: String, conditions: ConditionContext) async -> Response {
-        var request = request
         let contentType = request.headers[.contentType]
         let body: [UInt8]
+        let bodySHA256: String
         do {
-            body = Array(try await request.collectBody(upTo: AWSJSONDispatcher.maxBodySize).readableBytesView)
+            let collected = try await JSONBodyCollector.collect(request, limit: AWSJSONDispatcher.maxBodySize)
+            body = collected.bytes
+            bodySHA256 = collected.sha256Hex
         } catch {
             return AWSJSONDispatcher.error(
                 AWSJSONError("SerializationException", "Request body larger than \(AWSJSONDispatcher.maxBodySize) bytes"), requestID: requestID,
@@ -89,7 +91,7 @@ struct TarnResponder: HTTPResponder {
         let principal: Principal
         do {
             let signed = AuthenticationBridge.awsRequest(
-                request, rawPath: rawPath, rawQuery: rawQuery, virtualHostedBucket: nil, bodySHA256: AuthenticationBridge.sha256Hex(body))
+                request, rawPath: rawPath, rawQuery: rawQuery, virtualHostedBucket: nil, bodySHA256: bodySHA256)
             let signingName = json.service(forTarget: target)?.0.signingName
             let authentication = try authenticator.authenticate(signed, service: signingName)
             guard authentication.scheme != .anonymous else {

@@ -219,11 +219,17 @@ public final class DeliveryStreams: Sendable {
         // With encryption on, the batch is sealed under the buffer's data key (checked with KMS
         // once the reuse period is over) before anything is written.
         let generation = try entry.keyring?.writeGeneration(now: now)
-        var batch = LogBatch(capacity: input.bytes.count + input.entries.count * LogFrame.headerSize)
-        input.bytes.withUnsafeBytes { raw in
-            for entry in input.entries { batch.append(partitionKey: UnsafeRawBufferPointer(start: nil, count: 0), data: UnsafeRawBufferPointer(rebasing: raw[entry.data])) }
+        let first: UInt64
+        if input.entries.allSatisfy({ $0.partitionKey.isEmpty }) {
+            // Firehose records carry no key: the input's frames are already the log's.
+            first = try input.bytes.withUnsafeBytes { try log.append(frames: input.entries.map(\.frame), in: $0, now: now, encryptedUnder: generation) }
+        } else {
+            var batch = LogBatch(capacity: input.payloadBytes + input.entries.count * LogFrame.headerSize)
+            input.bytes.withUnsafeBytes { raw in
+                for entry in input.entries { batch.append(partitionKey: UnsafeRawBufferPointer(start: nil, count: 0), data: UnsafeRawBufferPointer(rebasing: raw[entry.data])) }
+            }
+            first = try log.append(&batch, now: now, encryptedUnder: generation)
         }
-        let first = try log.append(&batch, now: now, encryptedUnder: generation)
         try await streams.scheduler.waitDurable([log])
         return (0..<input.entries.count).map { Self.recordID(stream: entry.row.id, ordinal: first + UInt64($0)) }
     }

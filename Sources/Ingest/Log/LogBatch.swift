@@ -1,5 +1,5 @@
 /// Records bound for one shard, framed back to back in one buffer so the shard can append them
-/// with a single `pwrite`. Built outside the shard lock (payload checksums included); the shard
+/// with a single `pwritev`. Built outside the shard lock (payload checksums included); the shard
 /// assigns ordinals and arrival times when it appends.
 public struct LogBatch: Sendable {
     /// The frames, contiguous.
@@ -35,13 +35,13 @@ public struct LogBatch: Sendable {
 
     @usableFromInline mutating func appendOffset(_ offset: Int) { frameOffsets.append(offset) }
 
-    /// Assigns consecutive ordinals from `first` and the arrival time, sealing every frame.
-    mutating func seal(firstOrdinal first: UInt64, arrival: Int64) {
-        let offsets = frameOffsets
-        buffer.withUnsafeMutableBytes { raw in
-            for (index, offset) in offsets.enumerated() {
-                LogFrame.seal(raw, at: offset, ordinal: first + UInt64(index), arrival: arrival)
-            }
+    /// Each frame's bytes in `buffer`.
+    var frameRanges: [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(frameOffsets.count)
+        for (index, offset) in frameOffsets.enumerated() {
+            ranges.append(offset..<(index + 1 < frameOffsets.count ? frameOffsets[index + 1] : buffer.count))
         }
+        return ranges
     }
 }

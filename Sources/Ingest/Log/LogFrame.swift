@@ -31,19 +31,35 @@ public enum LogFrame {
     @discardableResult
     public static func appendUnsealed(partitionKey: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, to buffer: inout [UInt8]) -> Int {
         let start = buffer.count
-        let length = headerSize + partitionKey.count + data.count
         buffer.append(contentsOf: repeatElement(0, count: headerSize))
         buffer.append(contentsOf: partitionKey)
         buffer.append(contentsOf: data)
-        var crc = CRC32()
-        crc.update(partitionKey)
-        crc.update(data)
         buffer.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: UInt32(length).littleEndian, toByteOffset: start + 4, as: UInt32.self)
-            raw.storeBytes(of: UInt16(partitionKey.count).littleEndian, toByteOffset: start + 24, as: UInt16.self)
-            raw.storeBytes(of: crc.value.littleEndian, toByteOffset: start + 26, as: UInt32.self)
+            let crc = payloadCRC(UnsafeRawBufferPointer(rebasing: raw[(start + headerSize)...]))
+            writeUnsealedHeader(into: raw, at: start, keyLength: partitionKey.count, dataLength: data.count, payloadCRC: crc)
         }
         return start
+    }
+
+    /// The payload checksum (CRC-32, as zlib computes it) of a frame's key and data, which lie
+    /// back to back.
+    @inlinable
+    public static func payloadCRC(_ payload: UnsafeRawBufferPointer) -> UInt32 {
+        var crc = CRC32()
+        crc.update(payload)
+        return crc.value
+    }
+
+    /// Writes the fields of an unsealed header at `offset` (length, key length, payload CRC) and
+    /// zeroes the ones `seal` fills in.
+    @inlinable
+    public static func writeUnsealedHeader(into raw: UnsafeMutableRawBufferPointer, at offset: Int, keyLength: Int, dataLength: Int, payloadCRC: UInt32) {
+        raw.storeBytes(of: 0, toByteOffset: offset, as: UInt32.self)
+        raw.storeBytes(of: UInt32(headerSize + keyLength + dataLength).littleEndian, toByteOffset: offset + 4, as: UInt32.self)
+        raw.storeBytes(of: 0, toByteOffset: offset + 8, as: UInt64.self)
+        raw.storeBytes(of: 0, toByteOffset: offset + 16, as: UInt64.self)
+        raw.storeBytes(of: UInt16(keyLength).littleEndian, toByteOffset: offset + 24, as: UInt16.self)
+        raw.storeBytes(of: payloadCRC.littleEndian, toByteOffset: offset + 26, as: UInt32.self)
     }
 
     /// Fills in a frame's ordinal and arrival time and its header checksum.

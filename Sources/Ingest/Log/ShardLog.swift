@@ -87,7 +87,7 @@ public final class ShardLog: SyncTarget {
 
     /// Appends a batch: assigns consecutive ordinals and one arrival time (`now`, or the previous
     /// arrival when the clock went back, so arrival times never decrease within a shard) and
-    /// writes it with one `pwrite`. The records become durable and readable after the next
+    /// writes it with one `pwritev`. The records become durable and readable after the next
     /// `DurabilityScheduler` round that includes this log.
     ///
     /// With `generation`, the batch is written as one `EncryptedBatch` sealed under that data key
@@ -97,18 +97,42 @@ public final class ShardLog: SyncTarget {
     /// - Throws: `ResourceInUseException`-style conflict when the shard is closed, `.io` on write
     ///   failure, the key service's error when the data key cannot be used.
     public func append(_ batch: inout LogBatch, now: Int64, encryptedUnder generation: UInt32? = nil) throws -> UInt64 {
-        precondition(!batch.isEmpty, "append needs at least one record")
+        let frames = batch.frameRanges
+        return try batch.buffer.withUnsafeBytes { try append(frames: frames, in: $0, now: now, encryptedUnder: generation) }
+    }
+
+    /// Appends records whose unsealed frames (`LogFrame.appendUnsealed`, or a decoder that writes
+    /// the same layout) lie at `frames` in `buffer`, which stays untouched: the 30-byte headers are
+    /// copied and sealed on the side, and each record goes to the file as two pieces of one
+    /// `pwritev` (its sealed header, then its key and data from `buffer`), so a PutRecords body
+    /// decoded once is never copied again on its way to the shard.
+    /// - Returns: the first record's ordinal.
+    /// - Throws: as `append(_:now:encryptedUnder:)`.
+    public func append(frames: [Range<Int>], in buffer: UnsafeRawBufferPointer, now: Int64, encryptedUnder generation: UInt32? = nil) throws -> UInt64 {
+        precondition(!frames.isEmpty, "append needs at least one record")
         precondition(generation == nil || keyring != nil, "an encrypted append needs a log opened with the stream's keyring")
+        let headerSize = LogFrame.headerSize
+        var plainBytes = 0
+        var headers = [UInt8](repeating: 0, count: frames.count * headerSize)
+        headers.withUnsafeMutableBytes { out in
+            for (index, frame) in frames.enumerated() {
+                precondition(frame.lowerBound >= 0 && frame.count >= headerSize && frame.upperBound <= buffer.count, "frame \(frame) outside its buffer of \(buffer.count) bytes")
+                (out.baseAddress! + index * headerSize).copyMemory(from: buffer.baseAddress! + frame.lowerBound, byteCount: headerSize)
+                plainBytes += frame.count
+            }
+        }
         return try state.withLock { state in
             if let failure = state.failure { throw failure }
             if state.closed { throw TarnError(.closedShard, "shard \(ShardID.format(shard)) is closed") }
             let arrival = max(now, state.lastArrival)
-            var bytes = Int64(batch.buffer.count) + (generation == nil ? 0 : Int64(EncryptedBatch.headerSize + RecordCipher.overhead))
+            var bytes = Int64(plainBytes) + (generation == nil ? 0 : Int64(EncryptedBatch.headerSize + RecordCipher.overhead))
             if state.segments.isEmpty || (state.segments[state.segments.count - 1].size + bytes > segmentBytes && !state.segments[state.segments.count - 1].offsets.isEmpty) {
                 try roll(&state)
             }
             let first = state.nextOrdinal
-            batch.seal(firstOrdinal: first, arrival: arrival)
+            headers.withUnsafeMutableBytes { raw in
+                for index in frames.indices { LogFrame.seal(raw, at: index * headerSize, ordinal: first + UInt64(index), arrival: arrival) }
+            }
             let last = state.segments.count - 1
             let base = state.segments[last].size
             var entry: [UInt8]? = nil
@@ -120,8 +144,17 @@ public final class ShardLog: SyncTarget {
                     cipher = try keyring.segmentCipher(generation, shard: shard, segment: state.segments[last].firstOrdinal, now: now)
                     state.segments[last].cipher = (generation, cipher)
                 }
+                // The sealed plaintext is the frames exactly as a plaintext append writes them.
+                var plain: [UInt8] = []
+                plain.reserveCapacity(plainBytes)
+                headers.withUnsafeBytes { sealed in
+                    for (index, frame) in frames.enumerated() {
+                        plain.append(contentsOf: UnsafeRawBufferPointer(rebasing: sealed[(index * headerSize)..<((index + 1) * headerSize)]))
+                        plain.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(frame.lowerBound + headerSize)..<frame.upperBound]))
+                    }
+                }
                 let sealed = try EncryptedBatch.seal(
-                    frames: batch.buffer, firstOrdinal: first, count: batch.count, arrival: arrival, generation: generation, cipher: cipher)
+                    frames: plain, firstOrdinal: first, count: frames.count, arrival: arrival, generation: generation, cipher: cipher)
                 bytes = Int64(sealed.count)
                 entry = sealed
             }
@@ -129,25 +162,39 @@ public final class ShardLog: SyncTarget {
                 if let entry {
                     try entry.withUnsafeBytes { try state.segments[last].file.write($0, at: base) }
                 } else {
-                    try batch.buffer.withUnsafeBytes { try state.segments[last].file.write($0, at: base) }
+                    try headers.withUnsafeBytes { sealed in
+                        var pieces: [UnsafeRawBufferPointer] = []
+                        pieces.reserveCapacity(frames.count * 2)
+                        for (index, frame) in frames.enumerated() {
+                            pieces.append(UnsafeRawBufferPointer(rebasing: sealed[(index * headerSize)..<((index + 1) * headerSize)]))
+                            pieces.append(UnsafeRawBufferPointer(rebasing: buffer[(frame.lowerBound + headerSize)..<frame.upperBound]))
+                        }
+                        try GatherWrite.write(pieces, to: state.segments[last].file, at: base)
+                    }
                 }
             } catch {
                 // Leave no partial batch behind: the next append would write after it.
                 try? state.segments[last].file.truncate(to: base)
                 throw error
             }
-            state.segments[last].offsets.reserveCapacity(state.segments[last].offsets.count + batch.count)
+            // No reserveCapacity(count + n) here: it reallocates to exactly that size, so every
+            // append copied the whole index (~250 KB for a full 64 MiB segment of 1 KiB records);
+            // plain appends grow it geometrically.
             if entry != nil {
                 // Every record of an encrypted batch starts where the batch does: reading any of
                 // them opens the whole batch.
-                for _ in 0..<batch.count { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base)) }
+                for _ in 0..<frames.count { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base)) }
             } else {
-                for offset in batch.frameOffsets { state.segments[last].offsets.append(UInt32(truncatingIfNeeded: base + Int64(offset))) }
+                var position = base
+                for frame in frames {
+                    state.segments[last].offsets.append(UInt32(truncatingIfNeeded: position))
+                    position += Int64(frame.count)
+                }
             }
             if state.segments[last].size == 0 { state.segments[last].firstArrival = arrival }
             state.segments[last].size = base + bytes
             state.segments[last].lastArrival = arrival
-            state.nextOrdinal = first + UInt64(batch.count)
+            state.nextOrdinal = first + UInt64(frames.count)
             state.lastArrival = arrival
             return first
         }

@@ -1,46 +1,5 @@
 import TarnCore
 
-/// Records of one PutRecords call, decoded into one buffer: each entry names its partition key
-/// and data as ranges of `bytes`, so a 500-record batch costs a handful of allocations.
-public struct PutRecordsInput: Sendable {
-    /// One record.
-    public struct Entry: Sendable {
-        /// The partition key's UTF-8 bytes in `bytes`.
-        public var partitionKey: Range<Int>
-        /// The data in `bytes`.
-        public var data: Range<Int>
-        /// An explicit hash key that overrides the partition key's MD5.
-        public var explicitHashKey: UInt128?
-
-        /// Creates an entry.
-        public init(partitionKey: Range<Int>, data: Range<Int>, explicitHashKey: UInt128? = nil) {
-            self.partitionKey = partitionKey
-            self.data = data
-            self.explicitHashKey = explicitHashKey
-        }
-    }
-
-    /// Decoded keys and data, back to back.
-    public var bytes: [UInt8]
-    /// The records in request order.
-    public var entries: [Entry]
-
-    /// Creates an input.
-    public init(bytes: [UInt8] = [], entries: [Entry] = []) {
-        self.bytes = bytes
-        self.entries = entries
-    }
-
-    /// Appends a record (for callers that build inputs record by record).
-    public mutating func append(partitionKey: String, data: [UInt8], explicitHashKey: UInt128? = nil) {
-        let keyStart = bytes.count
-        bytes.append(contentsOf: partitionKey.utf8)
-        let dataStart = bytes.count
-        bytes.append(contentsOf: data)
-        entries.append(Entry(partitionKey: keyStart..<dataStart, data: dataStart..<bytes.count, explicitHashKey: explicitHashKey))
-    }
-}
-
 /// The outcome of one record of a PutRecords call.
 public enum PutRecordOutcome: Sendable, Equatable {
     /// Stored and durable at this position.
@@ -51,7 +10,7 @@ public enum PutRecordOutcome: Sendable, Equatable {
 
 extension DataStreams {
     /// PutRecords: routes each record to the open shard owning its hash key, appends each shard's
-    /// share with one write, and returns once every stored record is durable.
+    /// share with one gathered write straight from the input's frames, and returns once every stored record is durable.
     ///
     /// Records are independent, as in Kinesis: a throttled record fails alone
     /// (`ProvisionedThroughputExceededException`), the others are stored.
@@ -114,17 +73,10 @@ extension DataStreams {
             }
             pending = unrouted
             for (route, records) in groups.sorted(by: { $0.key < $1.key }) where !records.isEmpty {
-                var batch = LogBatch(capacity: records.reduce(0) { $0 + LogFrame.headerSize + input.entries[$1].data.count + input.entries[$1].partitionKey.count })
-                input.bytes.withUnsafeBytes { raw in
-                    for record in records {
-                        let entry = input.entries[record]
-                        batch.append(
-                            partitionKey: UnsafeRawBufferPointer(rebasing: raw[entry.partitionKey]), data: UnsafeRawBufferPointer(rebasing: raw[entry.data]))
-                    }
-                }
+                let frames = records.map { input.entries[$0].frame }
                 let log = routes[route].log
                 do {
-                    let first = try log.append(&batch, now: now, encryptedUnder: generation)
+                    let first = try input.bytes.withUnsafeBytes { try log.append(frames: frames, in: $0, now: now, encryptedUnder: generation) }
                     for (position, record) in records.enumerated() {
                         outcomes[record] = .stored(SequenceNumber(shard: log.shard, ordinal: first + UInt64(position)))
                     }

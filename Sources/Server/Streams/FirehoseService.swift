@@ -48,8 +48,8 @@ public struct FirehoseService: AWSJSONService {
             throw AWSJSONError("ValidationException", "1 validation error detected: Value null at 'deliveryStreamName' failed to satisfy constraint: Member must not be null")
         }
         try authorize(operation, deliveryStream: name, caller: caller)
-        guard request.input.bytes.count <= DeliveryStreams.maxBatchBytes else {
-            throw AWSJSONError("InvalidArgumentException", "Records size exceeds 4 MiB limit: the batch's data totals \(request.input.bytes.count) bytes.")
+        guard request.input.payloadBytes <= DeliveryStreams.maxBatchBytes else {
+            throw AWSJSONError("InvalidArgumentException", "Records size exceeds 4 MiB limit: the batch's data totals \(request.input.payloadBytes) bytes.")
         }
         let ids = try await delivery.put(name: name, request.input)
         let encrypted = (try? delivery.describe(name))?.encryptionKeyID != nil

@@ -16,7 +16,7 @@ extension KinesisService {
             throw AWSJSONError("ValidationException", "Either StreamName or StreamARN should be provided.")
         }
         try authorize("PutRecords", stream: name, caller: caller)
-        let total = request.input.bytes.count
+        let total = request.input.payloadBytes
         guard total <= DataStreams.maxBytesPerPut else {
             throw AWSJSONError("InvalidArgumentException", "Records size exceeds 5 MB limit: the request's data and partition keys total \(total) bytes.")
         }

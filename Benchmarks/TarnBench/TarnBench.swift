@@ -16,7 +16,13 @@ struct TarnBench {
             print("usage: TarnBench <benchmark> [args…]\nbenchmarks: " + BenchmarkRegistry.all.keys.sorted().joined(separator: ", "))
             exit(2)
         }
-        try await benchmark(Array(arguments.dropFirst()))
+        do {
+            try await benchmark(Array(arguments.dropFirst()))
+        } catch {
+            // A usage mistake or a failed run: say so and exit non-zero, without a crash report.
+            FileHandle.standardError.write(Data("TarnBench \(name): \(error)\n".utf8))
+            exit(1)
+        }
     }
 }
 

@@ -51,16 +51,9 @@ import Testing
                 json += #","DeliveryStreamType":"KinesisStreamAsSource","KinesisStreamSourceConfiguration":{"KinesisStreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/clicks","RoleARN":"\#(sourceRole)"}"#
             }
             json += "}"
-            do {
-                guard case .object(let members) = try AWSJSONValue.parse(Array(json.utf8)) else { return ("not an object", json) }
+            return await awsJSONFailure {
+                guard case .object(let members) = try AWSJSONValue.parse(Array(json.utf8)) else { throw TarnError(.internal, "not an object: \(json)") }
                 _ = try await firehose.handle(operation: "CreateDeliveryStream", request: AWSJSONRequest(body: members, caller: AWSJSONCaller(principal: principal, requestID: "t")))
-                return nil
-            } catch let error as AWSJSONError {
-                return (error.type, error.message)
-            } catch let error as TarnError {
-                return (error.code.rawValue, error.message)
-            } catch {
-                return ("\(error)", "")
             }
         }
     }

@@ -67,16 +67,7 @@ import Testing
 
         /// The error type of a call, nil when it succeeds (with its message).
         func failure(_ service: any AWSJSONService, _ operation: String, _ json: String, as principal: Principal) async -> (type: String, message: String)? {
-            do {
-                try await call(service, operation, json, as: principal)
-                return nil
-            } catch let error as AWSJSONError {
-                return (error.type, error.message)
-            } catch let error as TarnError {
-                return (error.code.rawValue, error.message)
-            } catch {
-                return ("\(error)", "")
-            }
+            await awsJSONFailure { _ = try await call(service, operation, json, as: principal) }
         }
 
         func iterator(_ stream: String) async throws -> String {

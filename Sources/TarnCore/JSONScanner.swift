@@ -1,9 +1,9 @@
 import Foundation
-import TarnCore
 
-/// A strict pull scanner over a JSON text (RFC 8259) for the few request shapes on the hot path
-/// (PutRecords, PutRecordBatch), so a 700 KB body is read once without building a tree.
-/// Malformed input throws `SerializationException` naming the offset; it never traps.
+/// A strict pull scanner over a JSON text (RFC 8259) that builds no tree: for request shapes on
+/// the hot path (PutRecords, PutRecordBatch: a 700 KB body is read once) and for the small JSON
+/// documents the object store keeps per object. Malformed input throws `SerializationException`
+/// naming the offset; it never traps.
 public struct JSONScanner: ~Copyable {
     let bytes: UnsafeRawBufferPointer
     /// The current offset.
@@ -109,6 +109,12 @@ public struct JSONScanner: ~Copyable {
         return value
     }
 
+    /// Reads a string and resolves its escapes.
+    public mutating func stringValue() throws -> String {
+        let token = try string()
+        return try decode(token)
+    }
+
     /// Reads a number.
     public mutating func number() throws -> Double {
         skipWhitespace()
@@ -150,6 +156,60 @@ public struct JSONScanner: ~Copyable {
         case .some: _ = try number()
         case .none: throw failure("unexpected end of input")
         }
+    }
+
+    /// Reads an integer (no fraction or exponent).
+    public mutating func integer() throws -> Int64 {
+        skipWhitespace()
+        let start = position
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 { position += 1 }
+        guard let value = Int64(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)) else {
+            throw failure("expected an integer")
+        }
+        if let next = peek(), next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") {
+            throw failure("expected an integer")
+        }
+        return value
+    }
+
+    /// Reads `true` or `false`.
+    public mutating func bool() throws -> Bool {
+        if peek() == UInt8(ascii: "t") {
+            try literal("true")
+            return true
+        }
+        try literal("false")
+        return false
+    }
+
+    /// Reads an object, calling `member` with each key (escapes resolved); `member` must read or
+    /// `skipValue` the value.
+    public mutating func object(_ member: (inout JSONScanner, String) throws -> Void) throws {
+        try expect(UInt8(ascii: "{"))
+        if consume(UInt8(ascii: "}")) { return }
+        repeat {
+            let key = try stringValue()
+            try expect(UInt8(ascii: ":"))
+            try member(&self, key)
+        } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"))
+    }
+
+    /// Reads an array of elements read by `element`.
+    public mutating func array<T>(_ element: (inout JSONScanner) throws -> T) throws -> [T] {
+        try expect(UInt8(ascii: "["))
+        var result: [T] = []
+        if consume(UInt8(ascii: "]")) { return result }
+        repeat { result.append(try element(&self)) } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "]"))
+        return result
+    }
+
+    /// `nil` for a JSON null, else the value `read` reads.
+    public mutating func nullable<T>(_ read: (inout JSONScanner) throws -> T) throws -> T? {
+        if consumeNull() { return nil }
+        return try read(&self)
     }
 
     /// Consumes `null` if it is next.

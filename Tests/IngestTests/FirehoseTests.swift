@@ -173,7 +173,7 @@ import Testing
             try delivery.create(name: "clicks", configuration: DeliveryStreamConfiguration(bucket: "lake", prefix: "raw/", bufferIntervalSeconds: 0, appendNewline: true))
             var input = PutRecordsInput()
             for index in 0..<5 { input.append(partitionKey: "", data: Array("event-\(index)".utf8)) }
-            let ids = try await delivery.put(name: "clicks", input)
+            let ids = try await delivery.put(name: "clicks", input).ids
             #expect(Set(ids).count == 5)
             var created: [ObjectEvent] = []
             for await event in events where event.isCreated {

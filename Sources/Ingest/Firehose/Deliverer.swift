@@ -93,7 +93,7 @@ final class Deliverer: Sendable {
         }
     }
 
-    var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
+    var now: Int64 { DataStreams.milliseconds(clock.now()) }
 
     func start() {
         task.withLock { task in
@@ -145,7 +145,7 @@ final class Deliverer: Sendable {
                 guard let log = shards.first(where: { $0.shard == shard })?.log else { continue }
                 var position = range.lowerBound
                 while position < range.upperBound {
-                    let result = try log.read(from: position, maxRecords: Int(range.upperBound - position), maxBytes: 64 << 20)
+                    let result = try log.read(from: position, maxRecords: Int(range.upperBound - position), maxBytes: 64 << 20, now: now)
                     if result.records.isEmpty { break }
                     chunks.append(Chunk(shard: shard, result: result))
                     position = result.nextOrdinal
@@ -166,7 +166,7 @@ final class Deliverer: Sendable {
             for shard in shards {
                 let position = positions[shard.shard] ?? 0
                 if let log = shard.log, buffer.remainingBytes > 0 {
-                    let result = try log.read(from: position, maxRecords: 10_000, maxBytes: buffer.remainingBytes)
+                    let result = try log.read(from: position, maxRecords: 10_000, maxBytes: buffer.remainingBytes, now: now)
                     if !result.records.isEmpty {
                         let first = ranges[shard.shard]?.lowerBound ?? result.records[0].ordinal
                         ranges[shard.shard] = first..<result.nextOrdinal

@@ -20,7 +20,7 @@ extension DeliveryStreams {
             throw TarnError(.invalidArgumentException, "This operation is not supported for KinesisStreamAsSource delivery stream type \(name); encrypt the source stream.")
         }
         guard !keyID.isEmpty else { throw TarnError(.invalidArgumentException, "KeyARN must not be empty for KeyType CUSTOMER_MANAGED_CMK.") }
-        let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
+        let now = DataStreams.milliseconds(clock.now())
         try keyring.start(keyID: keyID, owner: "Delivery stream \(name)", now: now) { generation, dataKey in
             try catalog.startEncryption(id: entry.row.id, generation: generation, keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, created: now)
         }

@@ -208,30 +208,25 @@ public final class DeliveryStreams: Sendable {
     }
 
     /// PutRecord / PutRecordBatch on a DirectPut stream: returns once the records are durable.
-    /// - Returns: one record id per record.
+    /// - Parameter input: records without partition keys (Firehose records have none).
+    /// - Returns: one record id per record, and whether they were encrypted (the response's
+    ///   `Encrypted`, decided by the same key generation that sealed them).
     /// - Throws: `InvalidArgumentException` for a KinesisStreamAsSource stream.
-    public func put(name: String, _ input: PutRecordsInput) async throws -> [String] {
+    public func put(name: String, _ input: PutRecordsInput) async throws -> (ids: [String], encrypted: Bool) {
         let entry = try self.entry(name)
         guard let log = entry.log else {
             throw TarnError(.invalidArgumentException, "This operation is not permitted on KinesisStreamAsSource delivery stream type.")
         }
-        let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
+        let now = DataStreams.milliseconds(clock.now())
         // With encryption on, the batch is sealed under the buffer's data key (checked with KMS
         // once the reuse period is over) before anything is written.
         let generation = try entry.keyring?.writeGeneration(now: now)
-        let first: UInt64
-        if input.entries.allSatisfy({ $0.partitionKey.isEmpty }) {
-            // Firehose records carry no key: the input's frames are already the log's.
-            first = try input.bytes.withUnsafeBytes { try log.append(frames: input.entries.map(\.frame), in: $0, now: now, encryptedUnder: generation) }
-        } else {
-            var batch = LogBatch(capacity: input.payloadBytes + input.entries.count * LogFrame.headerSize)
-            input.bytes.withUnsafeBytes { raw in
-                for entry in input.entries { batch.append(partitionKey: UnsafeRawBufferPointer(start: nil, count: 0), data: UnsafeRawBufferPointer(rebasing: raw[entry.data])) }
-            }
-            first = try log.append(&batch, now: now, encryptedUnder: generation)
-        }
+        // The decoder was told `partitionKeys: false`, so the input's frames are already the log's.
+        precondition(input.entries.allSatisfy { $0.partitionKey.isEmpty }, "Firehose records carry no partition key")
+        let first = try input.bytes.withUnsafeBytes { try log.append(frames: input.entries.map(\.frame), in: $0, now: now, encryptedUnder: generation) }
         try await streams.scheduler.waitDurable([log])
-        return (0..<input.entries.count).map { Self.recordID(stream: entry.row.id, ordinal: first + UInt64($0)) }
+        let ids = (0..<input.entries.count).map { Self.recordID(stream: entry.row.id, ordinal: first + UInt64($0)) }
+        return (ids, generation != nil)
     }
 
     /// Firehose record ids are opaque; Tarn's name the stream and position.

@@ -51,8 +51,7 @@ public struct FirehoseService: AWSJSONService {
         guard request.input.payloadBytes <= DeliveryStreams.maxBatchBytes else {
             throw AWSJSONError("InvalidArgumentException", "Records size exceeds 4 MiB limit: the batch's data totals \(request.input.payloadBytes) bytes.")
         }
-        let ids = try await delivery.put(name: name, request.input)
-        let encrypted = (try? delivery.describe(name))?.encryptionKeyID != nil
+        let (ids, encrypted) = try await delivery.put(name: name, request.input)
         var writer = JSONWriter(capacity: 64 + ids.count * 48)
         writer.raw(encrypted ? "{\"Encrypted\":true,\"FailedPutCount\":0,\"RequestResponses\":[" : "{\"Encrypted\":false,\"FailedPutCount\":0,\"RequestResponses\":[")
         for (index, id) in ids.enumerated() {
@@ -95,8 +94,7 @@ public struct FirehoseService: AWSJSONService {
             }
             var input = PutRecordsInput()
             input.append(partitionKey: "", data: bytes)
-            let ids = try await delivery.put(name: name, input)
-            let encrypted = (try? delivery.describe(name))?.encryptionKeyID != nil
+            let (ids, encrypted) = try await delivery.put(name: name, input)
             return .object(["RecordId": .string(ids.first ?? ""), "Encrypted": .bool(encrypted)])
         case "StartDeliveryStreamEncryption":
             let name = try request.string("DeliveryStreamName")

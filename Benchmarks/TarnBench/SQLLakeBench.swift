@@ -10,7 +10,7 @@ import Query
 /// each answer as CSV to OUT/pNN.csv. With a BASELINE directory (an earlier OUT), every answer
 /// must equal the baseline's byte for byte; a difference is reported and fails the run.
 ///
-/// `TarnBench sql-lake DATA_DIR [--runs N] [--only p01] [--out DIR] [--baseline DIR] [--memory-limit BYTES]`
+/// `TarnBench sql-lake DATA_DIR [--runs N] [--only p01] [--out DIR] [--baseline DIR]`
 ///
 /// DATA_DIR is lake_bench.py's `WORKDIR/tarn-data` (no server may own it while this runs).
 @Sendable func sqlLakeBenchmark(_ arguments: [String]) async throws {

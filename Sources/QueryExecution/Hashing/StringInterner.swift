@@ -27,7 +27,7 @@ final class StringInterner {
     /// lookup goes through `KeyEncoder`) as an `int64` column with the same validity; a value
     /// seen before gets the number it got then.
     func numbers(_ column: Column, count n: Int) -> Column {
-        let encoded = KeyEncoder.encode([Column(type: column.type, storage: column.storage, validity: column.validity)], count: n)
+        let encoded = KeyEncoder.encode([column], count: n)
         newRows.removeAll(keepingCapacity: true)
         let ids = table.groups(encoded, insert: true, newGroupRows: &newRows)
         var values = [Int64](repeating: 0, count: n)

@@ -54,7 +54,7 @@ struct TarnResponder: HTTPResponder {
             // Anonymous requests go on to authorization: only a public bucket policy with Block
             // Public Access turned off lets them through.
             var call = S3Call(
-                request: request, address: address, query: S3Call.parseQuery(rawQuery), requestID: requestID, authentication: authentication)
+                request: request, address: address, query: S3Call.parameters(signed.query), requestID: requestID, authentication: authentication)
             call.conditions = conditions
             call.eventLoop = context.eventLoop
             response = try await s3.handle(&call)

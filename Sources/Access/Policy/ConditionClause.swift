@@ -12,6 +12,13 @@ public struct ConditionContext: Sendable, Equatable {
         values = Dictionary(pairs.map { (HTTPHeaders.lowercase($0.key), $0.value) }, uniquingKeysWith: { $0 + $1 })
     }
 
+    /// Creates a context from keys that are already lowercase, without re-keying them (the
+    /// server builds one for every request).
+    public init(lowercasedKeys values: [String: [String]]) {
+        assert(values.keys.allSatisfy { HTTPHeaders.lowercase($0) == $0 }, "keys must be lowercase")
+        self.values = values
+    }
+
     /// The values of a key, nil when the request does not have it.
     public subscript(_ key: String) -> [String]? {
         get { values[HTTPHeaders.lowercase(key)] }

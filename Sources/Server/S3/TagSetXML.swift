@@ -1,3 +1,4 @@
+import Access
 import Storage
 import TarnCore
 
@@ -54,9 +55,6 @@ enum TagSetXML {
 extension S3Call {
     /// Query-encoded pairs in order (for `x-amz-tagging`).
     static func parseQueryOrdered(_ raw: String) -> [(String, String)] {
-        raw.split(separator: "&").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decodeQueryComponent(parts[0]), parts.count > 1 ? decodeQueryComponent(parts[1]) : "")
-        }
+        QueryParameters(rawQuery: raw).map { ($0.name, $0.value) }
     }
 }

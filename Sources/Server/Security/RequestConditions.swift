@@ -13,15 +13,17 @@ enum RequestConditions {
     ///   - remote: the peer (`aws:SourceIp`).
     ///   - region: the served region (`aws:RequestedRegion`).
     static func context(request: Request, secure: Bool, remote: SocketAddress?, region: String, now: Date = Date()) -> ConditionContext {
+        // Lowercase already: ConditionContext looks keys up lowercased.
         var keys: [String: [String]] = [
-            "aws:SecureTransport": [secure ? "true" : "false"],
-            "aws:CurrentTime": [AuditLog.timestamp(now)],
-            "aws:EpochTime": [String(Int64(now.timeIntervalSince1970))],
-            "aws:RequestedRegion": [region],
+            "aws:securetransport": [secure ? "true" : "false"],
+            "aws:currenttime": [AuditLog.timestamp(now)],
+            "aws:epochtime": [String(Int64(now.timeIntervalSince1970))],
+            "aws:requestedregion": [region],
         ]
-        if let ip = remote?.ipAddress { keys["aws:SourceIp"] = [ip] }
-        if let agent = request.headers[.userAgent] { keys["aws:UserAgent"] = [agent] }
-        if let referer = request.headers[.referer] { keys["aws:Referer"] = [referer] }
-        return ConditionContext(keys)
+        keys.reserveCapacity(7)
+        if let ip = remote?.ipAddress { keys["aws:sourceip"] = [ip] }
+        if let agent = request.headers[.userAgent] { keys["aws:useragent"] = [agent] }
+        if let referer = request.headers[.referer] { keys["aws:referer"] = [referer] }
+        return ConditionContext(lowercasedKeys: keys)
     }
 }

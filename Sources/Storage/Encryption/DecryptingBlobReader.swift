@@ -14,7 +14,8 @@ struct DecryptingBlobReader: BlobReader {
     /// Opens an encrypted blob whose plaintext is `plaintextSize` bytes.
     /// - Throws: `Corrupt` when the header is not an encrypted blob's or the stored size does
     ///   not fit the plaintext size.
-    init(inner: any BlobReader, dataKey: SymmetricKey, plaintextSize: Int64, blob: String) throws {
+    /// - Parameter blobKey: the blob's key for the salt in its header (see `ObjectKeyring.blobKeys`).
+    init(inner: any BlobReader, blobKey: (_ salt: [UInt8]) throws -> SymmetricKey, plaintextSize: Int64, blob: String) throws {
         var header = [UInt8](repeating: 0, count: EncryptedBlobFormat.headerSize)
         let got = try header.withUnsafeMutableBytes { try inner.read(into: $0, at: 0) }
         guard got == EncryptedBlobFormat.headerSize else { throw TarnError(.corrupt, "blob \(blob): encrypted header truncated (\(got) bytes)") }
@@ -24,7 +25,7 @@ struct DecryptingBlobReader: BlobReader {
             throw TarnError(.corrupt, "blob \(blob): \(inner.size) bytes on disk, expected \(expected) for \(plaintextSize) bytes of plaintext")
         }
         self.inner = inner
-        self.key = EncryptedBlobFormat.blobKey(dataKey: dataKey, salt: salt)
+        self.key = try blobKey(salt)
         self.size = plaintextSize
         self.blob = blob
     }

@@ -39,6 +39,8 @@ public final class ObjectKeyring: Sendable {
     private let bucketKeys = Mutex<[String: BucketKey]>([:])
     private let unwrappedBucketKeys = Mutex<[[UInt8]: SymmetricKey]>([:])
     private static let unwrappedLimit = 4096
+    /// SSE-S3 blob keys by wrapped data key and blob salt (see `blobKeys`).
+    private let sseS3BlobKeys = Mutex<[[UInt8]: SymmetricKey]>([:])
 
     /// Creates a keyring over a key service.
     public init(
@@ -144,6 +146,33 @@ public final class ObjectKeyring: Sendable {
             return SymmetricKey(data: try kms.decrypt(ciphertext: Array(wrapped), context: context, caller: caller).plaintext)
         default:
             throw TarnError(.corrupt, "object encryption metadata: unknown algorithm \(stored.algorithm)")
+        }
+    }
+
+    /// The keys of a stored object's blobs, by the salt in each blob's header.
+    ///
+    /// SSE-S3 blob keys are kept (up to 4,096, then the cache starts over): a GET of a small
+    /// object otherwise spends as long unsealing its data key and deriving the blob key (AES-GCM
+    /// plus HKDF) as on the rest of its metadata work. Nothing a caller could be refused is
+    /// skipped: SSE-S3 uses the store's own service key, without a per-request authorization.
+    /// SSE-KMS keys are not kept here: every read of one is a KMS Decrypt (or, with a bucket
+    /// key, a `Decrypt` permission check), authorized and audited, so it happens now, once.
+    /// - Throws: what `objectKey` throws (for SSE-S3 only when the key is not yet cached).
+    public func blobKeys(_ stored: StoredEncryption, caller: KeyCaller?) throws -> (_ salt: [UInt8]) throws -> SymmetricKey {
+        guard stored.algorithm == "AES256" else {
+            let dataKey = try objectKey(stored, caller: caller)
+            return { EncryptedBlobFormat.blobKey(dataKey: dataKey, salt: $0) }
+        }
+        let wrapped = Array(stored.wrappedKey.utf8)
+        return { [self] salt in
+            let id = wrapped + salt
+            if let key = sseS3BlobKeys.withLock({ $0[id] }) { return key }
+            let key = EncryptedBlobFormat.blobKey(dataKey: try objectKey(stored, caller: caller), salt: salt)
+            sseS3BlobKeys.withLock { cache in
+                if cache.count >= Self.unwrappedLimit { cache.removeAll(keepingCapacity: true) }
+                cache[id] = key
+            }
+            return key
         }
     }
 

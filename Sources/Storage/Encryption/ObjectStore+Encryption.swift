@@ -38,30 +38,34 @@ extension ObjectStore {
 
     /// Recovers a stored object's data key for `caller`.
     func objectKey(_ stored: StoredEncryption, caller: KeyCaller?) throws -> SymmetricKey {
+        try requireKeyring(stored).objectKey(stored, caller: caller)
+    }
+
+    private func requireKeyring(_ stored: StoredEncryption) throws -> ObjectKeyring {
         guard let keyring else {
             throw TarnError(.unsupported, "the object is encrypted (\(stored.algorithm)) but this object store has no key service")
         }
-        return try keyring.objectKey(stored, caller: caller)
+        return keyring
     }
 
     /// Opens an object's segments, decrypting when it is encrypted.
     func openSegments(_ info: ObjectInfo, caller: KeyCaller?) throws -> [any BlobReader] {
         let placement = info.attributes.placement
         guard let stored = info.attributes.encryption else { return try info.segments.map { try openBlob($0, placement: placement) } }
-        let dataKey = try objectKey(stored, caller: caller)
+        let blobKey = try requireKeyring(stored).blobKeys(stored, caller: caller)
         if let placement, placement.compressed, placement.compressedBeforeEncryption == true {
             // File = AES-GCM chunks of the compressed layout: decrypt, then decompress.
             return try info.segments.map { segment in
                 let raw = try tiers.store(tier: placement.tier).open(segment.blob)
                 let compressed = try DecryptingBlobReader(
-                    inner: raw, dataKey: dataKey, plaintextSize: try EncryptedBlobFormat.plaintextSize(encryptedSize: raw.size, blob: segment.blob.rawValue),
+                    inner: raw, blobKey: blobKey, plaintextSize: try EncryptedBlobFormat.plaintextSize(encryptedSize: raw.size, blob: segment.blob.rawValue),
                     blob: segment.blob.rawValue)
                 return try DecompressingBlobReader(inner: compressed, blob: segment.blob)
             }
         }
         return try info.segments.map { segment in
             try DecryptingBlobReader(
-                inner: try openBlob(segment, placement: placement), dataKey: dataKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
+                inner: try openBlob(segment, placement: placement), blobKey: blobKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
         }
     }
 }

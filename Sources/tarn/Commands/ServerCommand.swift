@@ -55,6 +55,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         TarnLogging.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        TarnServer.runTasksOnEventLoops()
         let (host, port) = try TarnServer.Configuration.parseListen(listen)
         guard ["AES256", "none"].contains(defaultEncryption) else { fail("--default-encryption must be AES256 or none, not \(defaultEncryption)") }
         let lake = try await reportingErrors {

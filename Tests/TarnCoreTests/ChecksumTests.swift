@@ -43,6 +43,33 @@ import Testing
         #expect(part32.value == whole32.value)
     }
 
+    /// The PCLMULQDQ folding must equal the tables for every length around its block sizes
+    /// (64-byte steps, 16-byte blocks, the tail) and from any running state.
+    @Test func foldingEqualsTables() {
+        // Without PCLMULQDQ (not an x86-64 from after 2010) the tables are all there is.
+        guard CRC64NVME.folds else { return }
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lengths = Array(0...300) + [511, 512, 513, 1023, 1024, 1025, 4095, 4096, 4999]
+        data.withUnsafeBytes { all in
+            for length in lengths {
+                for state in [~UInt64(0), 0, 0x0123_4567_89AB_CDEF] {
+                    for start in [0, 1, 7] where start + length <= all.count {
+                        let slice = UnsafeRawBufferPointer(rebasing: all[start..<start + length])
+                        let folded = CRC64NVME.update(state, slice, folding: true)
+                        let tabled = CRC64NVME.update(state, slice, folding: false)
+                        #expect(folded == tabled, "length \(length), start \(start), state \(state)")
+                    }
+                }
+            }
+        }
+        var check = CRC64NVME()
+        check.update(Array(repeating: Array("123456789".utf8), count: 20).flatMap { $0 })
+        var tabled: UInt64 = ~0
+        Array(repeating: Array("123456789".utf8), count: 20).flatMap { $0 }.withUnsafeBytes { tabled = CRC64NVME.update(~0, $0, folding: false) }
+        #expect(check.value == ~tabled)
+    }
+
     @Test func hexRoundTrip() {
         let bytes: [UInt8] = [0, 1, 0xAB, 0xFF]
         #expect(Hex.encode(bytes) == "0001abff")

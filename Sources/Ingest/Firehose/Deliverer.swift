@@ -47,7 +47,7 @@ final class Deliverer: Sendable {
     }
 
     /// The STS session name the deliveries of `stream` use (`firehose-NAME`, at most 64 characters).
-    static func sessionName(stream: String) -> String { String("firehose-\(stream)".prefix(64)) }
+    static func sessionName(stream: String) -> String { RoleSessionName.cleaned("firehose-\(stream)") }
 
     /// Who this stream's deliveries act as: a fresh session of its role (so a changed role
     /// policy, or a deleted role, applies from the next delivery on), or Tarn itself.

@@ -144,8 +144,7 @@ extension LakePipeline {
         guard let accessProvider else {
             throw TarnError(.accessDenied, "mart \(environment.database).\(mart.name) refreshes as role \(role), but this pipeline has no IAM to act as it")
         }
-        // STS role session names are at most 64 characters of [\w+=,.@-].
-        return try accessProvider.access(role: role, session: String("mart-\(environment.name).\(mart.name)".prefix(64)))
+        return try accessProvider.access(role: role, session: RoleSessionName.cleaned("mart-\(environment.name).\(mart.name)"))
     }
 
     /// Refreshes the marts of `environment` that depend (directly or through other marts) on

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Query
+import QueryExecution
 import Storage
 import TarnCore
 
@@ -218,15 +219,12 @@ extension LakePipeline {
     /// A partition value as the mart's CTAS writes it: integers without leading zeros (a table's
     /// `month=03` is the mart's `month=3`), others as they are; nil when an integer key gets text.
     static func partitionValue(_ raw: String, type: String) -> String? {
-        guard raw != nullPartition else { return raw }
+        guard raw != HivePartitionPath.nullMarker else { return raw }
         switch type.lowercased() {
         case "tinyint", "smallint", "int", "integer", "bigint": return Int64(raw).map(String.init)
         default: return raw
         }
     }
-
-    /// Hive's directory name for a NULL partition value.
-    static let nullPartition = "__HIVE_DEFAULT_PARTITION__"
 
     /// `(year = 2024 AND month = 4) OR (…)` over the mart's output columns, with literals of the
     /// partition keys' types; nil when a key name or type cannot be written as a plain literal
@@ -239,7 +237,7 @@ extension LakePipeline {
                 guard let first = key.name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first),
                     key.name.unicodeScalars.allSatisfy({ $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
                 else { return nil }
-                if value == nullPartition {
+                if value == HivePartitionPath.nullMarker {
                     conditions.append("\(key.name) IS NULL")
                     continue
                 }

@@ -54,6 +54,9 @@ final class LakeRoleAccess: DeliveryAccessProvider {
 
     func sourceAccess(role: String, session: String) throws -> any SourceStreamAccess { try roleSession(role: role, session: session) }
 
+    /// The IAM store's generation (nil once the lake is gone).
+    var policyGeneration: UInt64? { target.withLock { $0.lake }?.identities.generation }
+
     /// A session of `role` on the attached lake; one value serves objects and source streams.
     /// - Throws: `.conflict` once the lake is gone; `NoSuchEntity` for a missing role.
     private func roleSession(role: String, session: String) throws -> RoleObjectAccess {

@@ -72,7 +72,7 @@ final class Deliverer: Sendable {
     /// (`DeliveryAccessProvider.policyGeneration`) less than `sourceReadsAllowedFor` ago, so an
     /// idle stream's 50 ms polls do not re-evaluate its policies, and a changed role policy
     /// still applies at the next poll. A refusal is never kept: a role that may not read is
-    /// asked again every poll. Nothing has been read when it throws: the records stay in the
+    /// asked again at every retry. Nothing has been read when it throws: the records stay in the
     /// source stream (from the delivered checkpoints on) until the role may read them.
     /// DirectPut streams, and Kinesis sources without a source role (created through the Swift
     /// API without one), read as Tarn itself.

@@ -87,14 +87,17 @@ public final class Lake: Sendable {
     ///     (as S3 does); `.none` exists to measure the cost of encryption.
     ///   - queryOptions: settings of the query service (the embedded CLI allows local files);
     ///     `DIR/tarn.yaml`'s workgroups are added to its `workgroups`, and its `query.memoryLimit`
-    ///     replaces the engine's default memory limit (a limit the caller set stays).
+    ///     replaces `engine.memoryLimit` unless `queryMemoryLimit` is given.
+    ///   - queryMemoryLimit: the per-query memory limit the caller chose (`tarn query
+    ///     --memory-limit`), in bytes; it wins over `tarn.yaml`'s `query.memoryLimit`, even when
+    ///     it equals the engine's default. Nil: the file's limit, else `queryOptions`'s.
     ///   - clock: the time source for the store and the lifecycle worker.
     /// - Throws: when another process holds the directory, it cannot be created, or the root key
     ///   is not the one the key store was created with (`WrongRootKey`).
     public init(
         path: String, region: String = "us-east-1", environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "tarn.lake"), rootKeyFile: String? = nil, defaultEncryption: ServerSideEncryption = .s3,
-        queryOptions: QueryServiceOptions = QueryServiceOptions(), clock: any WallClock = SystemClock()
+        queryOptions: QueryServiceOptions = QueryServiceOptions(), queryMemoryLimit: Int? = nil, clock: any WallClock = SystemClock()
     ) throws {
         openedAt = Date()
         self.logger = logger
@@ -122,9 +125,12 @@ public final class Lake: Sendable {
         var queryOptions = queryOptions
         // The file's workgroups, unless the caller configured the same name itself.
         queryOptions.workgroups.merge(configuration.workgroups) { given, _ in given }
-        // The file's per-query memory limit, unless the caller set its own (`tarn query --memory-limit`).
-        if let limit = configuration.queryMemoryLimit, queryOptions.engine.memoryLimit == QueryServiceOptions.defaultMemoryLimit {
-            queryOptions.engine.memoryLimit = Int(limit)
+        // The caller's per-query memory limit (`tarn query --memory-limit`), else the file's,
+        // else the options' (the engine's default unless the caller changed it). Whether the
+        // caller gave one is the optional, never a comparison with the default: a limit equal to
+        // the default is still the caller's.
+        if let limit = queryMemoryLimit ?? configuration.queryMemoryLimit.map({ Int($0) }) {
+            queryOptions.engine.memoryLimit = limit
         }
         query = try QueryService(directory: directory.path, objects: store, options: queryOptions)
         catalog = query.catalog

@@ -34,16 +34,6 @@ import Testing
         _ = try await lake.firehose.put(name: "clicks", input)
     }
 
-    /// Waits until `condition` holds (deliveries retry with up to 5 s backoff).
-    func eventually(seconds: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        return try condition()
-    }
-
     func delivered(_ lake: Lake) throws -> [String] {
         try lake.store.list(bucket: "lake", prefix: "raw/").objects.map { String(decoding: try lake.store.get(bucket: "lake", key: $0.key), as: UTF8.self) }
     }

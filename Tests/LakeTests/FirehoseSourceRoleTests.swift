@@ -51,15 +51,6 @@ import Testing
         }.sorted()
     }
 
-    func eventually(seconds: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        return try condition()
-    }
-
     @Test func aSourceRoleWithoutGetRecordsDeliversNothingUntilAllowedAndLosesNothing() async throws {
         let directory = try TemporaryDirectory(prefix: "tarn-firehose-source")
         defer { directory.remove() }
@@ -88,6 +79,31 @@ import Testing
             let info = try lake.firehose.describe("clicks-to-s3")
             return info.deliveredRecords == expected.count && info.lastError == nil
         })
+        await lake.firehose.stopAll()
+    }
+
+    /// The deliverer keeps an allowed source role's permission while IAM does not change; a
+    /// policy change moves the IAM generation, so a revocation stops the very next read.
+    @Test func revokingTheSourceRoleStopsDelivery() async throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-firehose-source")
+        defer { directory.remove() }
+        let lake = try await lake(directory)
+        try grant(lake, kinesis: SourceStreamAction.allCases.map(\.rawValue))
+        try lake.firehose.create(name: "clicks-to-s3", configuration: configuration())
+        try await put(lake, ["allowed"])
+        #expect(try await eventually { try delivered(lake) == ["allowed"] })
+
+        try grant(lake, kinesis: ["kinesis:DescribeStream", "kinesis:ListShards", "kinesis:GetShardIterator"])
+        #expect(try await eventually { (try lake.firehose.describe("clicks-to-s3").lastError ?? "").contains("kinesis:GetRecords") })
+        try await put(lake, ["revoked"])
+        // Longer than the deliverer keeps an allowed decision without an IAM change.
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(try delivered(lake) == ["allowed"])
+
+        try lake.identities.deleteInlinePolicy("Deliver", from: .role(Self.role))
+        try lake.identities.deleteRole(Self.role)
+        #expect(try await eventually { (try lake.firehose.describe("clicks-to-s3").lastError ?? "").contains("NoSuchEntity") })
+        #expect(try delivered(lake) == ["allowed"])
         await lake.firehose.stopAll()
     }
 

@@ -30,10 +30,28 @@ import Testing
     @Test func theCallersLimitWinsOverTheFile() throws {
         let directory = try TemporaryDirectory(prefix: "tarn-lake-qmem")
         try FileSystem.writeAtomically(Array("query:\n  memoryLimit: 3GiB\n".utf8), to: directory.path + "/tarn.yaml")
-        var options = QueryServiceOptions(allowLocalFiles: true)
-        options.engine.memoryLimit = 5 << 30
-        let lake = try Lake(path: directory.path, environment: [:], queryOptions: options)
+        let lake = try Lake(path: directory.path, environment: [:], queryOptions: QueryServiceOptions(allowLocalFiles: true), queryMemoryLimit: 5 << 30)
         #expect(lake.query.options.engine.memoryLimit == 5 << 30)
+    }
+
+    /// `tarn query --memory-limit X` with X equal to the default is still the caller's limit
+    /// (it was taken for "unset" and replaced by the file's).
+    @Test func theCallersLimitWinsEvenWhenItIsTheDefault() throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-lake-qmem")
+        try FileSystem.writeAtomically(Array("query:\n  memoryLimit: 3GiB\n".utf8), to: directory.path + "/tarn.yaml")
+        let limit = QueryServiceOptions.defaultMemoryLimit
+        #expect(limit != 3 << 30)
+        let lake = try Lake(path: directory.path, environment: [:], queryMemoryLimit: limit)
+        #expect(lake.query.options.engine.memoryLimit == limit)
+    }
+
+    /// Without a limit of the caller's or the file's, the options' engine limit applies.
+    @Test func withoutACallersLimitOrAFileTheOptionsApply() throws {
+        let directory = try TemporaryDirectory(prefix: "tarn-lake-qmem")
+        var options = QueryServiceOptions()
+        options.engine.memoryLimit = 7 << 20
+        let lake = try Lake(path: directory.path, environment: [:], queryOptions: options)
+        #expect(lake.query.options.engine.memoryLimit == 7 << 20)
     }
 
     @Test func withoutAFileTheDefaultIsAShareOfMemory() throws {

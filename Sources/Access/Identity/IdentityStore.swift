@@ -36,6 +36,8 @@ public final class IdentityStore: CredentialStore, Sendable {
         /// Temporary credentials from AssumeRole, by access key id (memory only: a restart ends
         /// every session, which only shortens them).
         var sessions: [String: (credential: StoredCredential, expires: Date)] = [:]
+        /// Counts the changes (see `generation`).
+        var generation: UInt64 = 0
     }
 
     private let state: Mutex<State>
@@ -110,9 +112,15 @@ public final class IdentityStore: CredentialStore, Sendable {
         try state.withLock { state in
             let result = try body(&state)
             state.resolved.removeAll()
+            state.generation &+= 1
             return result
         }
     }
+
+    /// A number that changes with every change to users, keys, roles or policies: a decision
+    /// taken under one generation (a worker's role may read its source) holds until it moves,
+    /// unless it depended on the time.
+    public var generation: UInt64 { state.withLock { $0.generation } }
 
     // MARK: credentials
 

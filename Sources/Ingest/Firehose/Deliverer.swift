@@ -26,6 +26,11 @@ final class Deliverer: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// Objects and records delivered since start-up, and the last delivery failure.
     let statistics = Mutex(DeliveryStatistics())
+    /// When the source role was last found allowed to read, and under which IAM generation.
+    private let sourceReadsAllowed = Mutex<(generation: UInt64, at: Int64)?>(nil)
+    /// How long a source role's permission is kept without an IAM change, in milliseconds: a
+    /// policy condition on `aws:CurrentTime` (a grant that ends at a date) takes effect within it.
+    static let sourceReadsAllowedFor: Int64 = 1_000
 
     init(
         id: Int64, name: String, configuration: DeliveryStreamConfiguration, catalog: DeliveryCatalog, store: ObjectStore, source: any DeliverySource,
@@ -47,7 +52,7 @@ final class Deliverer: Sendable {
     }
 
     /// The STS session name the deliveries of `stream` use (`firehose-NAME`, at most 64 characters).
-    static func sessionName(stream: String) -> String { String("firehose-\(stream)".prefix(64)) }
+    static func sessionName(stream: String) -> String { RoleSessionName.cleaned("firehose-\(stream)") }
 
     /// Who this stream's deliveries act as: a fresh session of its role (so a changed role
     /// policy, or a deleted role, applies from the next delivery on), or Tarn itself.
@@ -62,13 +67,27 @@ final class Deliverer: Sendable {
     }
 
     /// Throws unless the source's `RoleARN` may read the Kinesis source stream (the four
-    /// actions Firehose needs), asked before every read pass with a fresh session, so a changed
-    /// role policy applies at once. Nothing has been read when it throws: the records stay in
-    /// the source stream (from the delivered checkpoints on) until the role may read them.
+    /// actions Firehose needs), called before every read pass. The role is asked with a fresh
+    /// session unless it was allowed under the same IAM generation
+    /// (`DeliveryAccessProvider.policyGeneration`) less than `sourceReadsAllowedFor` ago, so an
+    /// idle stream's 50 ms polls do not re-evaluate its policies, and a changed role policy
+    /// still applies at the next poll. A refusal is never kept: a role that may not read is
+    /// asked again at every retry. Nothing has been read when it throws: the records stay in the
+    /// source stream (from the delivered checkpoints on) until the role may read them.
     /// DirectPut streams, and Kinesis sources without a source role (created through the Swift
     /// API without one), read as Tarn itself.
     func authorizeSourceReads() throws {
         guard let sourceStreamARN, let roleARN = configuration.sourceRoleARN, let role = DeliveryStreamConfiguration.roleName(of: roleARN) else { return }
+        // The generation is read before deciding: a change made while deciding moves it, and
+        // the next poll asks again.
+        let generation = accessProvider?.policyGeneration
+        let now = self.now
+        if let generation, let allowed = sourceReadsAllowed.withLock({ $0 }), allowed.generation == generation,
+            (allowed.at..<allowed.at + Self.sourceReadsAllowedFor).contains(now)
+        {
+            return
+        }
+        sourceReadsAllowed.withLock { $0 = nil }
         do {
             guard let accessProvider else {
                 throw TarnError(.accessDenied, "delivery stream \(name) reads its source as role \(role), but there is no IAM to act as it")
@@ -85,6 +104,7 @@ final class Deliverer: Sendable {
             statistics.withLock { $0.sourceReadFailing = true }
             throw error
         }
+        if let generation { sourceReadsAllowed.withLock { $0 = (generation, now) } }
         // The role may read again: a source-read failure shown so far is over.
         statistics.withLock { statistics in
             guard statistics.sourceReadFailing else { return }

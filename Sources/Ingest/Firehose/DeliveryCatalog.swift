@@ -40,13 +40,8 @@ final class DeliveryCatalog: Sendable {
             CREATE TABLE IF NOT EXISTS delivery_tags(
               delivery_id INTEGER NOT NULL REFERENCES delivery_streams(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
               PRIMARY KEY(delivery_id, key));
-            CREATE TABLE IF NOT EXISTS delivery_keys(
-              delivery_id INTEGER NOT NULL REFERENCES delivery_streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL,
-              key_id TEXT NOT NULL, key_arn TEXT NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
-              PRIMARY KEY(delivery_id, generation));
-            CREATE TABLE IF NOT EXISTS delivery_encryption(
-              delivery_id INTEGER PRIMARY KEY REFERENCES delivery_streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL);
             """)
+        try KeyringTables.deliveries.create(database)
     }
 
     func loadAll() throws -> [Row] {

@@ -39,4 +39,9 @@ public protocol DeliveryAccessProvider: ObjectAccessProvider {
     /// A session of the IAM role `role` named `session`, for reading source streams.
     /// - Throws: `NoSuchEntity` when the role does not exist.
     func sourceAccess(role: String, session: String) throws -> any SourceStreamAccess
+
+    /// A number that changes whenever what a role may do can have changed (an IAM change: a
+    /// policy put or detached, a role deleted); nil when unknown. The deliverer keeps a source
+    /// role's permission only while it stays the same.
+    var policyGeneration: UInt64? { get }
 }

@@ -24,7 +24,6 @@ extension DataStreams {
             try catalog.startEncryption(
                 id: runtime.id, generation: generation, keyID: keyID, keyARN: dataKey.keyARN, wrapped: dataKey.wrapped, created: now)
         }
-        runtime.state.withLock { $0.info.keyID = keyID }
     }
 
     /// StopStreamEncryption: records put from now on are stored in plaintext; encrypted records
@@ -33,6 +32,5 @@ extension DataStreams {
     public func stopEncryption(stream name: String) throws {
         let runtime = try self.runtime(name)
         try runtime.keyring.stop { try catalog.stopEncryption(id: runtime.id) }
-        runtime.state.withLock { $0.info.keyID = nil }
     }
 }

@@ -11,11 +11,27 @@ struct KeyringTables: Sendable {
     let active: String
     /// The owner id column of both.
     let owner: String
+    /// The owners' table (`id` is their key): deleting an owner deletes its keys.
+    let owners: String
     /// The database file, for messages.
     let file: String
 
-    static let streams = KeyringTables(keys: "stream_keys", active: "stream_encryption", owner: "stream_id", file: "streams.db")
-    static let deliveries = KeyringTables(keys: "delivery_keys", active: "delivery_encryption", owner: "delivery_id", file: "firehose.db")
+    static let streams = KeyringTables(keys: "stream_keys", active: "stream_encryption", owner: "stream_id", owners: "streams", file: "streams.db")
+    static let deliveries = KeyringTables(
+        keys: "delivery_keys", active: "delivery_encryption", owner: "delivery_id", owners: "delivery_streams", file: "firehose.db")
+
+    /// Creates both tables when missing; the owners' table must exist.
+    func create(_ database: SQLiteDatabase) throws {
+        try database.execute(
+            """
+            CREATE TABLE IF NOT EXISTS \(keys)(
+              \(owner) INTEGER NOT NULL REFERENCES \(owners)(id) ON DELETE CASCADE, generation INTEGER NOT NULL,
+              key_id TEXT NOT NULL, key_arn TEXT NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
+              PRIMARY KEY(\(owner), generation));
+            CREATE TABLE IF NOT EXISTS \(active)(
+              \(owner) INTEGER PRIMARY KEY REFERENCES \(owners)(id) ON DELETE CASCADE, generation INTEGER NOT NULL);
+            """)
+    }
 
     /// Every data key generation of `id` (wrapped) and the active one.
     func load(_ database: SQLiteDatabase, id: Int64) throws -> StreamKeyring.State {

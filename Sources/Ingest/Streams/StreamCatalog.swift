@@ -22,13 +22,8 @@ final class StreamCatalog: Sendable {
             CREATE TABLE IF NOT EXISTS tags(
               stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
               PRIMARY KEY(stream_id, key));
-            CREATE TABLE IF NOT EXISTS stream_keys(
-              stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL,
-              key_id TEXT NOT NULL, key_arn TEXT NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
-              PRIMARY KEY(stream_id, generation));
-            CREATE TABLE IF NOT EXISTS stream_encryption(
-              stream_id INTEGER PRIMARY KEY REFERENCES streams(id) ON DELETE CASCADE, generation INTEGER NOT NULL);
             """)
+        try KeyringTables.streams.create(database)
     }
 
     /// A random value kept for the lake's lifetime (authenticates shard iterators).

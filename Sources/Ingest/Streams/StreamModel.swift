@@ -64,7 +64,8 @@ public struct StreamInfo: Sendable, Equatable {
     /// `ACTIVE`, or `UPDATING` while a reshard is being applied.
     public var status: String
     /// The KMS key new records are encrypted under (as given to StartStreamEncryption); nil
-    /// while server-side encryption is off.
+    /// while server-side encryption is off. Filled in from the stream's keyring when the
+    /// metadata is read (`describe`, `list`).
     public var keyID: String? = nil
 
     /// `EncryptionType` as DescribeStream reports it: `KMS` or `NONE`.

@@ -10,6 +10,7 @@ final class StreamRuntime: Sendable {
     }
 
     struct State: Sendable {
+        /// Shards, retention, tags and status; its `keyID` stays nil (see `info`).
         var info: StreamInfo
         var logs: [Int: ShardLog]
         /// Open shards ordered by hash range (binary-searched per record).
@@ -32,8 +33,6 @@ final class StreamRuntime: Sendable {
         directory = root
         self.configuration = configuration
         self.keyring = keyring
-        var info = info
-        info.keyID = keyring.active?.keyID
         var logs: [Int: ShardLog] = [:]
         for shard in info.shards {
             let path = root + "/" + String(shard.index)
@@ -47,7 +46,13 @@ final class StreamRuntime: Sendable {
         state.withLock { Self.rebuildRoutes(&$0, configuration: configuration, now: now) }
     }
 
-    var info: StreamInfo { state.withLock { $0.info } }
+    /// The stream's metadata, with the KMS key of its active data key generation: the keyring
+    /// is the one place that knows it (`State.info.keyID` is never set).
+    var info: StreamInfo {
+        var info = state.withLock { $0.info }
+        info.keyID = keyring.active?.keyID
+        return info
+    }
 
     static func rebuildRoutes(_ state: inout State, configuration: StreamsConfiguration, now: Int64) {
         state.routes = state.info.openShards.compactMap { shard in state.logs[shard.index].map { Route(range: shard.hashRange, index: shard.index, log: $0) } }

@@ -1,4 +1,5 @@
 import Columnar
+import QueryExecution
 
 /// Assigns each row to its partition by the values of the partition columns, numbering
 /// partitions in the order they first appear.
@@ -11,9 +12,6 @@ struct PartitionRouter {
     private(set) var values: [[String?]] = []
     private var slotByKey: [[UInt8]: Int32] = [:]
     private let columns: [Int]
-
-    /// Hive's name for the partition of NULL (and empty-string) values.
-    static let defaultPartitionName = "__HIVE_DEFAULT_PARTITION__"
 
     /// - Parameter columns: the partition columns' indices in the batch, in partition-key order.
     init(columns: [Int]) { self.columns = columns }
@@ -107,7 +105,7 @@ struct PartitionRouter {
     /// Hive's partition-path escaping (FileUtils.escapePathName): control characters and
     /// `"#%'*/:=?\{[]^` and DEL become `%XX`; NULL and the empty string name the default partition.
     static func escape(_ value: String?) -> String {
-        guard let value, !value.isEmpty else { return defaultPartitionName }
+        guard let value, !value.isEmpty else { return HivePartitionPath.nullMarker }
         let special = Set("\"#%'*/:=?\\{[]^".unicodeScalars)
         var out = ""
         for scalar in value.unicodeScalars {

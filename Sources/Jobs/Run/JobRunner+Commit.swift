@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import QueryExecution
 import Storage
 import TarnCore
 
@@ -51,7 +52,7 @@ extension JobRunner {
             let target = definition.target
             let partitions = plan.partitions.map { partition in
                 PartitionDefinition(
-                    values: partition.values.map { $0 ?? PartitionRouter.defaultPartitionName },
+                    values: partition.values.map { $0 ?? HivePartitionPath.nullMarker },
                     location: "s3://\(target.bucket)/\(target.prefix)\(partition.spec)/", created: clock.now())
             }
             try await catalog.addPartitions(database: target.database, table: target.table, partitions, ifNotExists: true)

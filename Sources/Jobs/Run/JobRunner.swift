@@ -70,9 +70,7 @@ public final class JobRunner: Sendable {
         guard let accessProvider else {
             throw TarnError(.accessDenied, "job '\(definition.name)' runs as role \(role), but this job runner has no IAM to act as it")
         }
-        // STS role session names are at most 64 characters of [\w+=,.@-].
-        let session = String("\(definition.name)@\(runID)".map { $0.isLetter || $0.isNumber || "+=,.@-_".contains($0) ? $0 : "-" }.prefix(64))
-        return try accessProvider.access(role: role, session: session)
+        return try accessProvider.access(role: role, session: RoleSessionName.cleaned("\(definition.name)@\(runID)"))
     }
 
     // MARK: definitions

@@ -50,14 +50,16 @@ final class LakeRoleAccess: DeliveryAccessProvider {
     /// Points the provider at `lake` (once it is initialized).
     func attach(_ lake: Lake) { target.withLock { $0.lake = lake } }
 
-    func access(role: String, session: String) throws -> any ObjectAccess {
-        guard let lake = target.withLock({ $0.lake }) else {
-            throw TarnError(.conflict, "the lake is closed; role \(role) cannot be assumed")
-        }
-        return RoleObjectAccess(session: try lake.session(role: role, name: session))
-    }
+    func access(role: String, session: String) throws -> any ObjectAccess { try roleSession(role: role, session: session) }
 
-    func sourceAccess(role: String, session: String) throws -> any SourceStreamAccess {
+    func sourceAccess(role: String, session: String) throws -> any SourceStreamAccess { try roleSession(role: role, session: session) }
+
+    /// The IAM store's generation (nil once the lake is gone).
+    var policyGeneration: UInt64? { target.withLock { $0.lake }?.identities.generation }
+
+    /// A session of `role` on the attached lake; one value serves objects and source streams.
+    /// - Throws: `.conflict` once the lake is gone; `NoSuchEntity` for a missing role.
+    private func roleSession(role: String, session: String) throws -> RoleObjectAccess {
         guard let lake = target.withLock({ $0.lake }) else {
             throw TarnError(.conflict, "the lake is closed; role \(role) cannot be assumed")
         }

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Query
+import QueryExecution
 import Storage
 import TarnCore
 
@@ -53,6 +54,15 @@ extension LakePipeline {
     public func refresh(
         _ mart: MartConfig, in environment: EnvironmentConfig, zones: ZoneConfig, role: String? = nil, partitions: Set<[String]>? = nil
     ) async throws -> MartRefresh {
+        let base = partitions?.isEmpty == false ? try incrementalBase(of: mart, in: environment) : nil
+        return try await refresh(mart, in: environment, zones: zones, role: role, partitions: partitions, base: base)
+    }
+
+    /// `refresh`, with the mart's table as `incrementalBase` found it (read once by the caller,
+    /// which decided `partitions` from it); nil rebuilds in full.
+    func refresh(
+        _ mart: MartConfig, in environment: EnvironmentConfig, zones: ZoneConfig, role: String?, partitions: Set<[String]>?, base: TableDefinition?
+    ) async throws -> MartRefresh {
         let started = Date()
         let access = try martAccess(role: role, mart: mart, environment: environment)
         let stagedPrefix = mart.name + "__v"
@@ -60,12 +70,7 @@ extension LakePipeline {
             try await catalog.dropTable(database: environment.database, name: table.name, ifExists: true)
         }
         let body = Self.martBody(mart)
-        var current: TableDefinition? = nil
-        if let partitions, !partitions.isEmpty, let existing = try catalog.table(database: environment.database, name: mart.name),
-            existing.partitionKeys.map(\.name) == mart.partitionedBy.map({ $0.lowercased() }), existing.properties[Self.martSQLProperty] == body
-        {
-            current = existing
-        }
+        let current = partitions?.isEmpty == false ? base : nil
         let version = String(UInt64(store.clock.now().timeIntervalSince1970 * 1000), radix: 16) + Identifiers.randomToken(length: 6).lowercased()
         let staged = stagedPrefix + version
         let martPrefix = zones.analytics + mart.name + "/"
@@ -93,7 +98,7 @@ extension LakePipeline {
                 // The rebuilt partitions would not match the kept ones: rebuild everything.
                 try await catalog.dropTable(database: environment.database, name: staged, ifExists: true)
                 try await deleteObjects(bucket: environment.bucket, prefix: versionPrefix, keeping: [], access: access)
-                return try await refresh(mart, in: environment, zones: zones, role: role)
+                return try await refresh(mart, in: environment, zones: zones, role: role, partitions: nil, base: nil)
             }
             try await catalog.replacePartitions(database: environment.database, table: mart.name, values: values, from: staged)
             // Everything under the mart's prefix that no partition points to goes: the replaced
@@ -125,6 +130,20 @@ extension LakePipeline {
         return refresh
     }
 
+    /// Whether the mart's declaration allows rebuilding some partitions: partitioned, and not
+    /// `refresh: full`.
+    static func mayRefreshByPartition(_ mart: MartConfig) -> Bool { mart.refresh == .automatic && !mart.partitionedBy.isEmpty }
+
+    /// The mart's table when a refresh may replace only some of its partitions: it exists, has
+    /// the mart's partition keys, and was built by the mart's current SQL; else nil.
+    func incrementalBase(of mart: MartConfig, in environment: EnvironmentConfig) throws -> TableDefinition? {
+        guard let existing = try catalog.table(database: environment.database, name: mart.name),
+            existing.partitionKeys.map(\.name) == mart.partitionedBy.map({ $0.lowercased() }),
+            existing.properties[Self.martSQLProperty] == Self.martBody(mart)
+        else { return nil }
+        return existing
+    }
+
     /// The mart's query as the CTAS runs it: without surrounding blanks and trailing `;`.
     static func martBody(_ mart: MartConfig) -> String {
         mart.sql.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
@@ -144,8 +163,7 @@ extension LakePipeline {
         guard let accessProvider else {
             throw TarnError(.accessDenied, "mart \(environment.database).\(mart.name) refreshes as role \(role), but this pipeline has no IAM to act as it")
         }
-        // STS role session names are at most 64 characters of [\w+=,.@-].
-        return try accessProvider.access(role: role, session: String("mart-\(environment.name).\(mart.name)".prefix(64)))
+        return try accessProvider.access(role: role, session: RoleSessionName.cleaned("mart-\(environment.name).\(mart.name)"))
     }
 
     /// Refreshes the marts of `environment` that depend (directly or through other marts) on
@@ -165,14 +183,18 @@ extension LakePipeline {
         var refreshes: [MartRefresh] = []
         for mart in ordered {
             var partitions: Set<[String]>? = nil
+            var base: TableDefinition? = nil
             if let current = changed {
                 guard mart.dependsOn.contains(where: { current[$0] != nil }) else { continue }
-                partitions = try changedPartitions(of: mart, changes: current, in: environment)
+                // The mart's table is read once: what decides the partitions is what they replace.
+                base = Self.mayRefreshByPartition(mart) ? try incrementalBase(of: mart, in: environment) : nil
+                partitions = try changedPartitions(of: mart, changes: current, in: environment, base: base)
                 // The changed tables touched no partition (a run that wrote nothing): nothing to redo.
                 if partitions?.isEmpty == true { continue }
             }
             let refresh = try await refresh(
-                mart, in: environment, zones: config.zones, role: config.workerRole(PipelineConfig.martRole, in: environment), partitions: partitions)
+                mart, in: environment, zones: config.zones, role: config.workerRole(PipelineConfig.martRole, in: environment), partitions: partitions,
+                base: base)
             refreshes.append(refresh)
             changed?[mart.name] = refresh.partitions.map { .partitions(Set($0)) } ?? .whole
         }
@@ -190,11 +212,15 @@ extension LakePipeline {
     /// dependency is such a table with known partitions. Unchanged dependencies (a dimension
     /// table) do not matter; a changed one without partitions (`TableChange.whole`) forces full.
     public func changedPartitions(of mart: MartConfig, changes: [String: TableChange], in environment: EnvironmentConfig) throws -> Set<[String]>? {
-        guard mart.refresh == .automatic, !mart.partitionedBy.isEmpty else { return nil }
-        guard let existing = try catalog.table(database: environment.database, name: mart.name),
-            existing.partitionKeys.map(\.name) == mart.partitionedBy.map({ $0.lowercased() }),
-            existing.properties[Self.martSQLProperty] == Self.martBody(mart)
-        else { return nil }
+        guard Self.mayRefreshByPartition(mart) else { return nil }
+        return try changedPartitions(of: mart, changes: changes, in: environment, base: try incrementalBase(of: mart, in: environment))
+    }
+
+    /// `changedPartitions` given the mart's table as `incrementalBase` found it.
+    func changedPartitions(of mart: MartConfig, changes: [String: TableChange], in environment: EnvironmentConfig, base: TableDefinition?) throws
+        -> Set<[String]>?
+    {
+        guard Self.mayRefreshByPartition(mart), let existing = base else { return nil }
         var values = Set<[String]>()
         for dependency in mart.dependsOn {
             guard let change = changes[dependency] else { continue }
@@ -219,15 +245,12 @@ extension LakePipeline {
     /// A partition value as the mart's CTAS writes it: integers without leading zeros (a table's
     /// `month=03` is the mart's `month=3`), others as they are; nil when an integer key gets text.
     static func partitionValue(_ raw: String, type: String) -> String? {
-        guard raw != nullPartition else { return raw }
+        guard raw != HivePartitionPath.nullMarker else { return raw }
         switch type.lowercased() {
         case "tinyint", "smallint", "int", "integer", "bigint": return Int64(raw).map(String.init)
         default: return raw
         }
     }
-
-    /// Hive's directory name for a NULL partition value.
-    static let nullPartition = "__HIVE_DEFAULT_PARTITION__"
 
     /// `(year = 2024 AND month = 4) OR (…)` over the mart's output columns, with literals of the
     /// partition keys' types; nil when a key name or type cannot be written as a plain literal
@@ -240,7 +263,7 @@ extension LakePipeline {
                 guard let first = key.name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first),
                     key.name.unicodeScalars.allSatisfy({ $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
                 else { return nil }
-                if value == nullPartition {
+                if value == HivePartitionPath.nullMarker {
                     conditions.append("\(key.name) IS NULL")
                     continue
                 }

@@ -1,4 +1,4 @@
-import Foundation
+import QueryExecution
 
 /// What changed in a table (or mart) since the marts that read it were refreshed.
 public enum TableChange: Sendable, Equatable {
@@ -17,15 +17,15 @@ public enum TableChange: Sendable, Equatable {
         }
     }
 
-    /// The `key=value` pairs of a Hive partition path, values unescaped (`%XX`) and
-    /// `__HIVE_DEFAULT_PARTITION__` (NULL) kept as written; nil when a segment is not `key=value`.
+    /// The `key=value` pairs of a Hive partition path, values unescaped (`%XX`, by
+    /// `HivePartitionPath.unescape`, as the query engine reads the same paths) and
+    /// `HivePartitionPath.nullMarker` (NULL) kept as written; nil when a segment is not `key=value`.
     static func pairs(_ path: String) -> [String: String]? {
         var pairs: [String: String] = [:]
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             guard let equals = segment.firstIndex(of: "="), equals != segment.startIndex else { return nil }
             let key = String(segment[..<equals]).lowercased()
-            let value = String(segment[segment.index(after: equals)...])
-            pairs[key] = value.removingPercentEncoding ?? value
+            pairs[key] = HivePartitionPath.unescape(segment[segment.index(after: equals)...])
         }
         return pairs
     }

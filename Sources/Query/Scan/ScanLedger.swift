@@ -14,7 +14,6 @@ public final class ScanLedger: Sendable {
     private struct State {
         var byTable: [String: Int64] = [:]
         var total: Int64 = 0
-        var cancelled = false
     }
 
     private let state = Mutex(State())
@@ -38,13 +37,15 @@ public final class ScanLedger: Sendable {
     /// - Throws: `LimitExceeded` ("Query cancelled! : Bytes scanned limit was exceeded", with the
     ///   figures) when the query's total passes the cutoff.
     public func add(_ table: String, _ count: Int64) throws {
+        // Bytes read are never negative; `cancelledByCutoff` relies on the total only growing.
+        precondition(count >= 0, "ScanLedger.add: \(count) bytes for \(table)")
         guard count != 0 else { return }
         let total = state.withLock { state in
             state.byTable[table, default: 0] += count
             state.total += count
-            if let cutoff = bytesScannedCutoff, state.total > cutoff { state.cancelled = true }
             return state.total
         }
+        // Totals only grow, so once past the cutoff every later `add` throws too.
         if let cutoff = bytesScannedCutoff, total > cutoff { throw Self.cutoffError(scanned: total, cutoff: cutoff, workgroup: workgroup) }
     }
 
@@ -57,8 +58,12 @@ public final class ScanLedger: Sendable {
                 + "BytesScannedCutoffPerQuery of workgroup \(workgroup) (\(cutoff) bytes)")
     }
 
-    /// Whether the cutoff stopped the query.
-    public var cancelledByCutoff: Bool { state.withLock { $0.cancelled } }
+    /// Whether the cutoff stopped the query: its total passed the cutoff (the `add` that took it
+    /// there threw).
+    public var cancelledByCutoff: Bool {
+        guard let cutoff = bytesScannedCutoff else { return false }
+        return total > cutoff
+    }
 
     /// Bytes read so far, all tables.
     public var total: Int64 { state.withLock { $0.total } }

@@ -43,7 +43,7 @@ public struct QueryServiceOptions: Sendable {
     }
 
     /// The engine's default per-query memory limit (`MemoryLimits.defaultPerQuery`: 80 % of the
-    /// memory the process may use), for callers that tell a configured limit from the default.
+    /// memory the process may use), what `engine.memoryLimit` is unless someone sets it.
     public static var defaultMemoryLimit: Int { MemoryLimits.defaultPerQuery }
 
     /// Snappy, row groups of 128 Ki rows (small enough for statistics to skip and for two

@@ -60,19 +60,19 @@ struct QueryCommand: AsyncParsableCommand {
         }
         let statements = SQLScript.split(text)
         guard !statements.isEmpty else { fail("no SQL statement given") }
-        var options = QueryServiceOptions(allowLocalFiles: true)
+        var limit: Int? = nil
         if let memoryLimit {
             do {
                 let bytes = try LakeConfiguration.byteSize(memoryLimit, source: "--memory-limit")
                 guard bytes >= LakeConfiguration.minimumQueryMemoryLimit else { fail("--memory-limit: \(bytes) bytes is below the minimum of 1 MiB") }
-                options.engine.memoryLimit = Int(bytes)
+                limit = Int(bytes)
             } catch let error as TarnError {
                 fail(error.message)
             }
         }
         let lake: Lake
         do {
-            lake = try Lake(path: data, queryOptions: options)
+            lake = try Lake(path: data, queryOptions: QueryServiceOptions(allowLocalFiles: true), queryMemoryLimit: limit)
         } catch let error as TarnError where error.code == .conflict {
             fail("\(error.message)\n`tarn query` opens the data directory itself and cannot share it with a running server yet; stop the server first")
         } catch let error as TarnError {

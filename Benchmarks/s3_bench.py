@@ -14,6 +14,7 @@ server's RSS while one 10 GiB object is streamed in. Prints a Markdown report; n
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -181,7 +182,21 @@ def disk_baseline(directory, size_mib):
     os.remove(path)
     small_bytes, small_seconds = dd(["if=/dev/zero", f"of={path}", "bs=4k", "count=500", "oflag=dsync"])
     os.remove(path)
-    return {"seq_write_mb_s": write, "seq_read_direct_mb_s": read, "dsync_4k_writes_per_s": 500 / small_seconds}
+    return {"seq_write_mb_s": write, "seq_read_direct_mb_s": read, "dsync_4k_writes_per_s": 500 / small_seconds,
+            "md5_mb_s": md5_speed()}
+
+
+def md5_speed():
+    """MD5 over 256 MiB on one core (hashlib: OpenSSL's assembly, like the BoringSSL code in tarn).
+    A single-part PUT's ETag is the MD5 of its body, a strictly sequential computation, so one
+    upload stream can never be stored faster than this, whatever the disk does."""
+    buffer = bytes(range(256)) * (MiB // 256) * 256
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        hashlib.md5(buffer).digest()
+        best = max(best, len(buffer) / (time.perf_counter() - start) / 1e6)
+    return best
 
 
 def populate(bench, server, bucket, prefix, size, writers, per_writer):
@@ -300,7 +315,8 @@ def report(info, disk, suites, ten):
         span = lambda key: f"{disk[key][0]:.0f}–{disk[key][1]:.0f}"
         out += [f"Disk (before and after the servers ran): sequential write {span('seq_write_mb_s')} MB/s (dd conv=fsync), sequential "
                 f"read {span('seq_read_direct_mb_s')} MB/s (dd iflag=direct), {span('dsync_4k_writes_per_s')} synchronous 4 KiB "
-                "writes/s (dd oflag=dsync).", ""]
+                f"writes/s (dd oflag=dsync). MD5 on one core: {span('md5_mb_s')} MB/s (the ceiling of one upload stream: "
+                "a single-part PUT's ETag is the MD5 of its body, computed in order).", ""]
     out += ["| server | load | clients | ops/s | MB/s | p50 ms | p99 ms | peak RSS MiB | server CPU µs/op | client CPU µs/op |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, suite in suites.items():
@@ -308,7 +324,7 @@ def report(info, disk, suites, ten):
             bad = f" ({int(r['errors'])} errors)" if r.get("errors") else ""
             out.append(f"| {name} | {r['label']} | {r['clients']} | {r['ops_per_s']:.0f}{bad} | {r['mb_per_s']:.0f} | {r['p50_ms']:.2f} | "
                        f"{r['p99_ms']:.2f} | {r['rss_peak_mib']:.0f} | {r['server_cpu_us_per_op']:.0f} | {r['client_cpu_us_per_op']:.0f} |")
-    out += ["", "| load | clients | Tarn / moto | Tarn / disk |", "|---|---|---|---|"]
+    out += ["", "| load | clients | Tarn / moto | Tarn / disk | Tarn / MD5 on one core |", "|---|---|---|---|---|"]
     for index, row in enumerate(suites["tarn"]["phases"]):
         versus_moto = "-"
         if "moto" in suites and suites["moto"]["phases"][index]["ops_per_s"]:
@@ -317,7 +333,11 @@ def report(info, disk, suites, ten):
         if disk and "256 MiB" in row["label"]:
             low, high = disk["seq_write_mb_s"] if row["label"].startswith("PUT") else disk["seq_read_direct_mb_s"]
             versus_disk = f"{row['mb_per_s'] / high * 100:.0f}–{row['mb_per_s'] / low * 100:.0f}%"
-        out.append(f"| {row['label']} | {row['clients']} | {versus_moto} | {versus_disk} |")
+        versus_md5 = "-"
+        if disk and row["label"].startswith("PUT 256 MiB"):
+            low, high = disk["md5_mb_s"]
+            versus_md5 = f"{row['mb_per_s'] / high * 100:.0f}–{row['mb_per_s'] / low * 100:.0f}%"
+        out.append(f"| {row['label']} | {row['clients']} | {versus_moto} | {versus_disk} | {versus_md5} |")
     out.append("")
     out.append("Idle RSS: " + ", ".join(f"{n} {suites[n]['rss_idle_mib']:.0f} MiB" for n in suites) + ".")
     if ten:

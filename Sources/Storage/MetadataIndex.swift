@@ -26,13 +26,7 @@ public final class MetadataIndex: Sendable {
         writer = try SQLiteDatabase(path: path)
         try writer.execute(Self.schema)
         committer = GroupCommitter(database: writer)
-        readers = try (0..<max(1, readerCount)).map { _ in
-            let reader = try SQLiteDatabase(path: path)
-            // Readers see the database file through a memory map instead of a pread per page
-            // (a GET is two lookups); WAL pages not yet checkpointed are still read as before.
-            try reader.execute("PRAGMA mmap_size = 268435456")
-            return reader
-        }
+        readers = try (0..<max(1, readerCount)).map { _ in try SQLiteDatabase(path: path) }
     }
 
     static let schema = """
@@ -212,6 +206,25 @@ extension MetadataIndex {
             "SELECT key, size, etag, modified_ms, attributes, segments FROM objects WHERE bucket = ? AND key = ?",
             [bucket, Self.keyBytes(key)])
         return try rows.first.map { try Self.objectInfo(bucket: bucket, row: $0) }
+    }
+
+    /// An object row and, when its only segment is a small blob kept in this index, that blob's
+    /// stored bytes from the same read: a small GET is then one lookup in one read transaction
+    /// (the row, then the blob, cost two, each with its WAL locks). Blob ids are unique, so a
+    /// `small_blobs` row with the segment's id is that blob whichever tier the object is in;
+    /// without one (a file blob, several segments) the caller opens the blobs as usual.
+    func objectForReading(bucket: String, key: String) throws -> (info: ObjectInfo, inlineBlob: [UInt8]?)? {
+        let rows = try reader.query(
+            """
+            SELECT o.key AS key, o.size AS size, o.etag AS etag, o.modified_ms AS modified_ms, o.attributes AS attributes,
+                o.segments AS segments, s.data AS inline_blob
+            FROM objects o LEFT JOIN small_blobs s ON instr(o.segments, ',') = 0 AND s.id = substr(o.segments, 1, 32)
+            WHERE o.bucket = ? AND o.key = ?
+            """,
+            [bucket, Self.keyBytes(key)])
+        guard let row = rows.first else { return nil }
+        let info = try Self.objectInfo(bucket: bucket, row: row)
+        return (info, info.segments.count == 1 ? row["inline_blob"].bytes : nil)
     }
 
     /// Reads an object row inside a write transaction.

@@ -94,10 +94,13 @@ public final class ObjectStore: Sendable {
         // A writer may replace the object between the metadata read and opening its blobs (and
         // unlink the old ones); then the new metadata is read again.
         for _ in 0..<5 {
-            let info = try object(bucket: bucket, key: key)
+            guard let (info, inlineBlob) = try index.objectForReading(bucket: bucket, key: key) else {
+                try self.bucket(bucket)
+                throw TarnError(.noSuchKey, "The specified key does not exist.")
+            }
             // Archived objects are readable only while restored (S3: InvalidObjectState).
             try requireReadable(info)
-            if let reader = try openReader(info, caller: caller) { return reader }
+            if let reader = try openReader(info, caller: caller, inlineBlob: inlineBlob) { return reader }
         }
         throw TarnError(.internal, "object \(bucket)/\(key) kept changing while being opened")
     }

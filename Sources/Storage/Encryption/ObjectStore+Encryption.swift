@@ -49,14 +49,18 @@ extension ObjectStore {
     }
 
     /// Opens an object's segments, decrypting when it is encrypted.
-    func openSegments(_ info: ObjectInfo, caller: KeyCaller?) throws -> [any BlobReader] {
+    /// - Parameter inlineBlob: the only segment's stored bytes, when read with the row.
+    func openSegments(_ info: ObjectInfo, caller: KeyCaller?, inlineBlob: [UInt8]? = nil) throws -> [any BlobReader] {
+        precondition(inlineBlob == nil || info.segments.count == 1, "inline bytes stand for a single segment")
         let placement = info.attributes.placement
-        guard let stored = info.attributes.encryption else { return try info.segments.map { try openBlob($0, placement: placement) } }
+        guard let stored = info.attributes.encryption else {
+            return try info.segments.map { try openBlob($0, placement: placement, inlineBlob: inlineBlob) }
+        }
         let blobKey = try requireKeyring(stored).blobKeys(stored, caller: caller)
         if let placement, placement.compressed, placement.compressedBeforeEncryption == true {
             // File = AES-GCM chunks of the compressed layout: decrypt, then decompress.
             return try info.segments.map { segment in
-                let raw = try tiers.store(tier: placement.tier).open(segment.blob)
+                let raw = try storedBlob(segment, placement: placement, inlineBlob: inlineBlob)
                 let compressed = try DecryptingBlobReader(
                     inner: raw, blobKey: blobKey, plaintextSize: try EncryptedBlobFormat.plaintextSize(encryptedSize: raw.size, blob: segment.blob.rawValue),
                     blob: segment.blob.rawValue)
@@ -65,7 +69,7 @@ extension ObjectStore {
         }
         return try info.segments.map { segment in
             try DecryptingBlobReader(
-                inner: try openBlob(segment, placement: placement), blobKey: blobKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
+                inner: try openBlob(segment, placement: placement, inlineBlob: inlineBlob), blobKey: blobKey, plaintextSize: segment.size, blob: segment.blob.rawValue)
         }
     }
 }

@@ -37,17 +37,25 @@ extension ObjectStore {
     }
 
     /// Opens one of an object's blobs where its placement says it is (still encrypted, if it is).
-    func openBlob(_ segment: Segment, placement: BlobPlacement?) throws -> any BlobReader {
+    func openBlob(_ segment: Segment, placement: BlobPlacement?, inlineBlob: [UInt8]? = nil) throws -> any BlobReader {
+        let raw = try storedBlob(segment, placement: placement, inlineBlob: inlineBlob)
+        return placement?.compressed == true ? try DecompressingBlobReader(inner: raw, blob: segment.blob) : raw
+    }
+
+    /// A blob's bytes as stored (compressed and encrypted as its placement says): the bytes read
+    /// with the object's row when given (see `MetadataIndex.objectForReading`), else its tier's.
+    func storedBlob(_ segment: Segment, placement: BlobPlacement?, inlineBlob: [UInt8]? = nil) throws -> any BlobReader {
+        if let inlineBlob { return MemoryBlobReader(bytes: inlineBlob) }
         guard let placement else { return try blobs.open(segment.blob) }
-        let raw = try tiers.store(tier: placement.tier).open(segment.blob)
-        return placement.compressed ? try DecompressingBlobReader(inner: raw, blob: segment.blob) : raw
+        return try tiers.store(tier: placement.tier).open(segment.blob)
     }
 
     /// Opens every segment of `info`; nil when a blob vanished because the object was replaced
     /// meanwhile (the caller re-reads the metadata).
-    func openReader(_ info: ObjectInfo, caller: KeyCaller? = nil) throws -> ObjectReader? {
+    /// - Parameter inlineBlob: the only segment's stored bytes, when read with the row.
+    func openReader(_ info: ObjectInfo, caller: KeyCaller? = nil, inlineBlob: [UInt8]? = nil) throws -> ObjectReader? {
         do {
-            return ObjectReader(info: info, segments: try openSegments(info, caller: caller))
+            return ObjectReader(info: info, segments: try openSegments(info, caller: caller, inlineBlob: inlineBlob))
         } catch let error as TarnError where error.code == .notFound {
             return nil
         }

@@ -47,6 +47,26 @@ import Testing
         #expect(try store.get(bucket: "test-bucket", key: "large") == [9])
     }
 
+    /// A small object's bytes come with its row (one lookup); file blobs do not.
+    @Test func smallObjectsAreReadWithTheirRow() async throws {
+        let fixture = try await StoreFixture()
+        defer { fixture.directory.remove() }
+        let store = fixture.store
+        let limit = LocalBlobStore.defaultSmallLimit
+        try await store.put(bucket: "test-bucket", key: "small", bytes: [7, 8, 9])
+        try await store.put(bucket: "test-bucket", key: "large", bytes: [UInt8](repeating: 2, count: limit + 1))
+        let small = try #require(try store.index.objectForReading(bucket: "test-bucket", key: "small"))
+        let inline = try #require(small.inlineBlob)
+        #expect(Int64(inline.count) == store.blobs.storedSize(small.info.segments[0].blob))
+        #expect(small.info == (try store.object(bucket: "test-bucket", key: "small")))
+        let large = try #require(try store.index.objectForReading(bucket: "test-bucket", key: "large"))
+        #expect(large.inlineBlob == nil)
+        #expect(try store.index.objectForReading(bucket: "test-bucket", key: "missing") == nil)
+        #expect(try store.get(bucket: "test-bucket", key: "small") == [7, 8, 9])
+        #expect { try store.open(bucket: "test-bucket", key: "missing") } throws: { ($0 as? TarnError)?.code == .noSuchKey }
+        #expect { try store.open(bucket: "no-such-bucket", key: "x") } throws: { ($0 as? TarnError)?.code == .noSuchBucket }
+    }
+
     @Test func failedConditionalWriteRemovesTheSmallBlob() async throws {
         let fixture = try await StoreFixture()
         defer { fixture.directory.remove() }

@@ -83,7 +83,7 @@ public struct TarnServer: Sendable {
                 // Recovery runs in the background: the store is consistent without it, it only
                 // reclaims space from writes a crash interrupted. Job triggers (upload events,
                 // schedules) start once interrupted runs have been finished or rolled back.
-                Task.detached {
+                Task.detached(executorPreference: BackgroundExecutor.shared) {
                     do { try await lake.recover() } catch { logger.warning("start-up recovery failed: \(error)") }
                     await triggers.start()
                     await lake.marts.start()

@@ -181,7 +181,7 @@ public final class ObjectStore: Sendable {
     /// Deletes blobs queued in the index's garbage table, soon and once, off the caller's path.
     func scheduleSweep() {
         guard sweepPending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
-        Task.detached { [self] in
+        Task.detached(executorPreference: BackgroundExecutor.shared) { [self] in
             sweepPending.store(false, ordering: .releasing)
             do { try await sweepGarbage() } catch { logger.warning("garbage sweep failed: \(error)") }
         }

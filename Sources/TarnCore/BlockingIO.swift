@@ -1,3 +1,4 @@
+import CLinuxIO
 import Dispatch
 import Foundation
 import Synchronization
@@ -41,8 +42,12 @@ final class BlockingThreadPool: Sendable {
 
     init(threads: Int, name: String) {
         for index in 0..<threads {
-            let thread = Thread { [self] in work() }
-            thread.name = "\(name)-\(index)"
+            let threadName = "\(name)-\(index)"
+            let thread = Thread { [self] in
+                _ = pthread_setname_np(pthread_self(), String(threadName.prefix(15)))
+                work()
+            }
+            thread.name = threadName
             thread.stackSize = 512 * 1024
             thread.start()
         }
@@ -76,4 +81,41 @@ public enum BackgroundCompute {
     public static func submit(_ body: @escaping @Sendable () -> Void) {
         pool.submit(body)
     }
+}
+
+/// Where Tarn's background services run their tasks (ETL triggers and job runs, mart refreshes,
+/// Firehose deliveries, sweeps, start-up recovery), chosen with
+/// `Task(executorPreference: BackgroundExecutor.shared)`: Dispatch's global queue, the pool
+/// Swift's global executor uses when nothing replaces it.
+///
+/// Why: `tarn server` makes NIO's event loops Swift's global executor, and a task started from
+/// a loop stays on that loop. A job run or a mart refresh computes for seconds between
+/// suspension points, and some of these tasks block (a KMS audit fsync, a job run waiting for
+/// its pipeline threads): on a loop that holds up every connection of the loop. Dispatch's
+/// pool adds threads while its threads block, which a fixed pool does not (a first version
+/// with two threads of its own starved the trigger service's timers behind blocked
+/// deliveries). Default actors called from such a task run here too (a task executor
+/// preference applies to them).
+public final class BackgroundExecutor: TaskExecutor, Sendable {
+    /// The process's one background executor.
+    public static let shared = BackgroundExecutor()
+
+    private static let marker = "tarn.background-executor"
+
+    init() {}
+
+    /// Runs `job` on a thread of Dispatch's global pool.
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        DispatchQueue.global().async {
+            // Marked for `isCurrentThread` (tests): Dispatch's threads run other work too.
+            Thread.current.threadDictionary[Self.marker] = true
+            job.runSynchronously(on: executor)
+            Thread.current.threadDictionary[Self.marker] = nil
+        }
+    }
+
+    /// Whether the calling thread is running a job of this executor.
+    public static var isCurrentThread: Bool { Thread.current.threadDictionary[marker] as? Bool == true }
 }

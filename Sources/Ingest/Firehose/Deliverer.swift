@@ -118,7 +118,7 @@ final class Deliverer: Sendable {
     func start() {
         task.withLock { task in
             guard task == nil else { return }
-            task = Task.detached { [self] in await run() }
+            task = Task.detached(executorPreference: BackgroundExecutor.shared) { [self] in await run() }
         }
     }
 

@@ -61,7 +61,7 @@ public final class DataStreams: Sendable {
 
     /// Deletes expired segments once a minute for as long as this object lives.
     private func startRetentionSweeper() {
-        Task.detached { [weak self] in
+        Task.detached(executorPreference: BackgroundExecutor.shared) { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 60_000_000_000)
                 guard let self else { return }

@@ -46,13 +46,13 @@ public actor TriggerService {
     public func start() {
         guard loops.isEmpty else { return }
         let events = runner.store.events.subscribe()
-        loops.append(Task { [weak self] in
+        loops.append(Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
             for await event in events where event.isCreated {
                 guard let self else { return }
                 await self.handle(event)
             }
         })
-        loops.append(Task { [weak self] in
+        loops.append(Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
                 let delay = await self.scheduleTick()
@@ -108,7 +108,7 @@ public actor TriggerService {
         case .wake(let deadline):
             timers[job]?.cancel()
             let delay = max(0, deadline.timeIntervalSince(clock.now()))
-            timers[job] = Task { [weak self] in
+            timers[job] = Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
                 try? await Task.sleep(for: .seconds(delay))
                 guard !Task.isCancelled, let self else { return }
                 await self.timerFired(job: job)
@@ -116,7 +116,7 @@ public actor TriggerService {
         case .startRun:
             timers[job]?.cancel()
             timers[job] = nil
-            Task { [weak self] in
+            Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
                 guard let self else { return }
                 let record = await self.execute(job: job, trigger: .objectCreated)
                 await self.eventRunFinished(job: job, record: record)
@@ -158,7 +158,7 @@ public actor TriggerService {
                 nextScheduled[job] = schedule.next(after: now)
                 if !scheduledRunning.contains(job) {
                     scheduledRunning.insert(job)
-                    Task { [weak self] in
+                    Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
                         guard let self else { return }
                         let record = await self.execute(job: job, trigger: .schedule)
                         await self.scheduledRunFinished(job: job, record: record)

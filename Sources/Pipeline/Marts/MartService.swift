@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Storage
+import TarnCore
 
 /// Refreshes marts after the jobs they depend on: a job run's manifest appearing under the
 /// manifests zone (it is published in the same commit as the run's Parquet files) marks its
@@ -32,7 +33,7 @@ public actor MartService {
     public func start() {
         guard loop == nil else { return }
         let events = pipeline.store.events.subscribe()
-        loop = Task { [weak self] in
+        loop = Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
             for await event in events where event.isCreated {
                 guard let self else { return }
                 await self.handle(event)
@@ -61,7 +62,7 @@ public actor MartService {
         pending[environment.name, default: [:]][table] = pending[environment.name]?[table].map { $0.merged(with: change) } ?? change
         timers[environment.name]?.cancel()
         let delay = debounce, name = environment.name
-        timers[name] = Task { [weak self] in
+        timers[name] = Task(executorPreference: BackgroundExecutor.shared) { [weak self] in
             try? await Task.sleep(for: delay)
             guard !Task.isCancelled, let self else { return }
             await self.fire(name)

@@ -4,6 +4,7 @@ extension ColumnChunkDecoder {
     /// Decodes `count` non-null values of the page's values section.
     mutating func decodeValues(_ raw: UnsafeRawBufferPointer, encoding: Encoding, count: Int, into values: inout ValueBuffer, context: String) throws {
         if count == 0 { return }
+        if encoding != .plainDictionary && encoding != .rleDictionary { valueIndices = nil }
         switch encoding {
         case .plain:
             _ = try PlainDecoder.decode(raw, count: count, into: &values, context: context)
@@ -96,6 +97,10 @@ extension ColumnChunkDecoder {
                 throw TarnError(.corrupt, "\(context): dictionary index \(largest) out of range (dictionary has \(dictionaryCount) entries)")
             }
             try DictionaryGather.gather(UnsafeBufferPointer(rebasing: indices[0..<count]), from: dictionary, into: &values, context: context)
+            if valueIndices != nil {
+                // In range (checked above), so the conversion cannot overflow.
+                valueIndices!.append(contentsOf: indices[0..<count].lazy.map { Int32(truncatingIfNeeded: $0) })
+            }
         }
     }
 }

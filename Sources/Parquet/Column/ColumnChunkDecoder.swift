@@ -16,6 +16,10 @@ struct ColumnChunkDecoder {
     var indexBuffer: [UInt32] = []
     var dictionary: ValueBuffer?
     private var pageIndex = 0
+    /// The dictionary index of every value decoded so far, kept for flat byte-array chunks while
+    /// all their data pages are dictionary-encoded (a writer may fall back to PLAIN pages in the
+    /// middle of a chunk: then the chunk has no usable dictionary and this becomes nil).
+    var valueIndices: [Int32]?
 
     init(leaf: LeafColumn, codec: CompressionCodec, options: ReadOptions, context: String) {
         self.leaf = leaf
@@ -32,6 +36,7 @@ struct ColumnChunkDecoder {
     mutating func decode(_ chunk: UnsafeRawBufferPointer, numValues: Int) throws -> DecodedLeaf {
         var values = ValueBuffer(physical: leaf.physicalType, width: leaf.typeLength)
         values.int96Unit = options.int96Unit
+        valueIndices = leaf.physicalType == .byteArray && leaf.maxRepetitionLevel == 0 ? [] : nil
         // Reserve from what the metadata promises, but no more than the chunk could plausibly
         // hold, so a corrupt footer cannot make us allocate gigabytes up front.
         let expected = Swift.min(numValues, chunk.count * 8 + 1024)
@@ -84,7 +89,12 @@ struct ColumnChunkDecoder {
             }
             pageIndex += 1
         }
-        return DecodedLeaf(values: values, definitionLevels: definition, repetitionLevels: repetition, entryCount: entries)
+        var decoded = DecodedLeaf(values: values, definitionLevels: definition, repetitionLevels: repetition, entryCount: entries)
+        if let dictionary, let valueIndices, valueIndices.count == values.count, dictionary.count > 0 {
+            decoded.dictionary = dictionary
+            decoded.dictionaryIndices = valueIndices
+        }
+        return decoded
     }
 
     // MARK: Pages

@@ -161,9 +161,20 @@ final class HashJoinOperator: Operator {
             return (probeRows, buildRows, nil)
         }
         let keyColumns = try node.leftKeys.map { try probeEvaluator.column($0, batch) }
-        let encoded = KeyEncoder.encode(keyColumns, count: n)
         var unused: [Int32] = []
-        let groups = build.table.groups(encoded, insert: false, skip: node.nullsEqual ? nil : encoded.nullRows, newGroupRows: &unused)
+        let groups: [Int32]
+        let nullRows: [Bool]?
+        if keyColumns.count == 1, let found = build.table.groups(dictionaryKey: keyColumns[0], count: n, insert: false, newGroupRows: &unused) {
+            // A dictionary-encoded probe key (a Parquet string column) probes each distinct value
+            // once. NULL keys find nothing unless the build side holds a NULL key, which it
+            // does only when `nullsEqual` (it skips them otherwise), as on the row-wise path.
+            groups = found
+            nullRows = keyColumns[0].validity.map { $0.map { !$0 } }
+        } else {
+            let encoded = KeyEncoder.encode(keyColumns, count: n)
+            groups = build.table.groups(encoded, insert: false, skip: node.nullsEqual ? nil : encoded.nullRows, newGroupRows: &unused)
+            nullRows = encoded.nullRows
+        }
         probeRows.reserveCapacity(n)
         buildRows.reserveCapacity(n)
         build.heads.withUnsafeBufferPointer { heads in
@@ -182,7 +193,7 @@ final class HashJoinOperator: Operator {
                 }
             }
         }
-        return (probeRows, buildRows, node.nullsEqual ? nil : encoded.nullRows)
+        return (probeRows, buildRows, node.nullsEqual ? nil : nullRows)
     }
 
     private func probe(_ batch: RecordBatch, _ build: JoinBuildSide) throws -> RecordBatch? {

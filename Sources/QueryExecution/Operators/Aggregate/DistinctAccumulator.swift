@@ -25,7 +25,9 @@ final class DistinctAccumulator: Accumulator {
     /// Value numbers of `input`'s rows, adding unseen values.
     private func number(_ input: Column) -> [Int32] {
         var newRows: [Int32] = []
-        let ids = values.groups(KeyEncoder.encode([input], count: input.count), insert: true, newGroupRows: &newRows)
+        // A dictionary-encoded column looks up each distinct value once (`DictionaryKeys`).
+        let ids = values.groups(dictionaryKey: input, count: input.count, insert: true, newGroupRows: &newRows)
+            ?? values.groups(KeyEncoder.encode([input], count: input.count), insert: true, newGroupRows: &newRows)
         if !newRows.isEmpty {
             let chunk = input.take(newRows)
             valueBytes += ColumnSize.bytes(chunk)

@@ -95,6 +95,13 @@ import Testing
         "SELECT count(*) FROM t WHERE s NOT IN (SELECT k FROM d WHERE k IS NOT NULL)",
         "SELECT s, count(*) FROM t WHERE s IN ('s-1', 's-2', 's-30') OR s LIKE '%-1%' GROUP BY s",
         "SELECT DISTINCT t FROM t",
+        // Evaluated once per distinct value (`evaluateViaDictionary`): the CAST would fail on the
+        // dictionaries' unused entries ('unused-…'), which no row holds.
+        "SELECT sum(CAST(substr(s, 3) AS integer)), count(*) FROM t WHERE x > 10",
+        "SELECT g, max(CASE WHEN t = 'red' THEN 1 ELSE 0 END), sum(length(s)) FROM t GROUP BY g",
+        "SELECT count(*) FROM t WHERE coalesce(s, 'none') = 'none'",
+        "SELECT count(*) FROM t WHERE s IS NULL OR coalesce(t, 'none') = 'none'",
+        "SELECT upper(t), count(*) FROM t WHERE t NOT IN ('red') GROUP BY upper(t)",
     ]
 
     @Test(arguments: [1, 2])

@@ -92,6 +92,8 @@ import Testing
         "SELECT d.label, count(*), sum(t.x) FROM t JOIN d ON d.k = t.s GROUP BY d.label",
         "SELECT t.s, d.label FROM t LEFT JOIN d ON d.k = t.s WHERE t.x % 13 = 0",
         "SELECT count(*) FROM t WHERE s IN (SELECT k FROM d)",
+        // Every probe row matches one build row, in order (the join reuses the probe columns).
+        "SELECT e.k, count(*), sum(t.x) FROM t JOIN (SELECT DISTINCT s AS k FROM t) AS e ON e.k = t.s WHERE t.s IS NOT NULL GROUP BY e.k",
         "SELECT count(*) FROM t WHERE s NOT IN (SELECT k FROM d WHERE k IS NOT NULL)",
         "SELECT s, count(*) FROM t WHERE s IN ('s-1', 's-2', 's-30') OR s LIKE '%-1%' GROUP BY s",
         "SELECT DISTINCT t FROM t",

@@ -91,6 +91,14 @@ enum DictionaryKeys {
     }
 }
 
+extension Column {
+    /// The same values without the dictionary: for state kept across batches (group keys,
+    /// distinct values), which would otherwise hold every batch's whole dictionary alive.
+    var withoutDictionary: Column {
+        dictionary == nil ? self : Column(type: type, storage: storage, validity: validity)
+    }
+}
+
 extension KeyTable {
     /// `groups(KeyEncoder.encode([column], …), insert:newGroupRows:)` for a dictionary-encoded
     /// column, looking up each distinct value of the batch once; nil when the column has no

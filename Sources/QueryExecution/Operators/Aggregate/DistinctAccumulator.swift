@@ -29,7 +29,7 @@ final class DistinctAccumulator: Accumulator {
         let ids = values.groups(dictionaryKey: input, count: input.count, insert: true, newGroupRows: &newRows)
             ?? values.groups(KeyEncoder.encode([input], count: input.count), insert: true, newGroupRows: &newRows)
         if !newRows.isEmpty {
-            let chunk = input.take(newRows)
+            let chunk = input.take(newRows).withoutDictionary
             valueBytes += ColumnSize.bytes(chunk)
             valueChunks.append(chunk)
         }

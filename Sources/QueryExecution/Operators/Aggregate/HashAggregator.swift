@@ -105,7 +105,9 @@ final class HashAggregator {
         let assigned = table.groups(encoded, insert: true, newGroupRows: &newRows)
         if !newRows.isEmpty {
             for (k, key) in keys.enumerated() {
-                let taken = key.take(newRows)
+                // Without the batch's dictionary, which would keep all its entries alive for
+                // the few new groups' sake (re-initializing shares the arrays, no copy).
+                let taken = key.take(newRows).withoutDictionary
                 keyBytes += ColumnSize.bytes(taken)
                 keyChunks[k].append(taken)
             }

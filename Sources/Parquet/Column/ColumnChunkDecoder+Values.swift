@@ -97,9 +97,18 @@ extension ColumnChunkDecoder {
                 throw TarnError(.corrupt, "\(context): dictionary index \(largest) out of range (dictionary has \(dictionaryCount) entries)")
             }
             try DictionaryGather.gather(UnsafeBufferPointer(rebasing: indices[0..<count]), from: dictionary, into: &values, context: context)
-            if valueIndices != nil {
-                // In range (checked above), so the conversion cannot overflow.
-                valueIndices!.append(contentsOf: indices[0..<count].lazy.map { Int32(truncatingIfNeeded: $0) })
+            if var codes = valueIndices {
+                // Taken out so the array is uniquely referenced while it grows; a raw loop, since
+                // the generic `append(contentsOf:)` of a lazy map was a visible cost. In range
+                // (checked above), so the conversion cannot overflow.
+                valueIndices = nil
+                let start = codes.count
+                if codes.capacity < start + count { codes.reserveCapacity(Swift.max(start + count, codes.capacity * 2)) }
+                codes.append(contentsOf: repeatElement(0, count: count))
+                codes.withUnsafeMutableBufferPointer { out in
+                    for index in 0..<count { out[start + index] = Int32(truncatingIfNeeded: indices[index]) }
+                }
+                valueIndices = codes
             }
         }
     }

@@ -36,11 +36,12 @@ struct ColumnChunkDecoder {
     mutating func decode(_ chunk: UnsafeRawBufferPointer, numValues: Int) throws -> DecodedLeaf {
         var values = ValueBuffer(physical: leaf.physicalType, width: leaf.typeLength)
         values.int96Unit = options.int96Unit
-        valueIndices = leaf.physicalType == .byteArray && leaf.maxRepetitionLevel == 0 ? [] : nil
         // Reserve from what the metadata promises, but no more than the chunk could plausibly
         // hold, so a corrupt footer cannot make us allocate gigabytes up front.
         let expected = Swift.min(numValues, chunk.count * 8 + 1024)
         values.reserve(expected)
+        valueIndices = leaf.physicalType == .byteArray && leaf.maxRepetitionLevel == 0 ? [] : nil
+        valueIndices?.reserveCapacity(expected)
         var definition: [Int16]? = leaf.maxDefinitionLevel > 0 ? [] : nil
         var repetition: [Int16]? = leaf.maxRepetitionLevel > 0 ? [] : nil
         definition?.reserveCapacity(expected)

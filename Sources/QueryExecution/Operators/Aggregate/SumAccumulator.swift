@@ -80,15 +80,10 @@ final class SumAccumulator: Accumulator {
         }
     }
 
-    /// The group of every row when all rows have the same one (checked in one pass).
+    /// The group of every row when all rows have the same one.
     static func singleGroup(_ groupIDs: [Int32]) -> Int? {
         guard let first = groupIDs.first else { return nil }
-        let same = groupIDs.withUnsafeBufferPointer { ids in
-            var differ = false
-            for id in ids { differ = differ || id != first }
-            return !differ
-        }
-        return same ? Int(first) : nil
+        return ConstantKeys.sameBits(groupIDs, groupIDs.count) ? Int(first) : nil
     }
 
     func merge(_ other: any Accumulator, _ mapping: [Int32]) throws {

@@ -37,9 +37,14 @@ final class DistinctAccumulator: Accumulator {
     }
 
     private func addPairs(_ groupIDs: [Int32], _ valueIDs: [Int32]) {
-        let keys = KeyEncoder.encode(
-            [Column(type: .int64, storage: .int64(groupIDs.map { Int64($0) })), Column(type: .int64, storage: .int64(valueIDs.map { Int64($0) }))],
-            count: groupIDs.count)
+        // Both numbers are non-negative Int32s, so one 64-bit word holds the pair: a key of one
+        // word (plus the null word) instead of two, less to hash, store and compare.
+        let n = groupIDs.count
+        let packed = n == 0 ? [] : [Int64](unsafeUninitializedCapacity: n) { out, initialized in
+            for i in 0..<n { out[i] = Int64(groupIDs[i]) << 32 | Int64(UInt32(bitPattern: valueIDs[i])) }
+            initialized = n
+        }
+        let keys = KeyEncoder.encode([Column(type: .int64, storage: .int64(packed))], count: n)
         var newRows: [Int32] = []
         _ = pairs.groups(keys, insert: true, newGroupRows: &newRows)
         for row in newRows {

@@ -5,14 +5,26 @@ extension Column {
     /// - Parameter indices: row numbers, each in `0..<count`.
     public func take(_ indices: [Int32]) -> Column {
         let newValidity = validity.map { v in indices.map { v[Int($0)] } }
-        return Column(type: type, storage: storage.take(indices), validity: newValidity)
+        let taken = Column(type: type, storage: storage.take(indices), validity: newValidity)
+        guard let dictionary else { return taken }
+        // The dictionary rides along: its indices are gathered like any Int32 column.
+        let codes = dictionary.indices
+        let newCodes = indices.isEmpty ? [] : codes.withUnsafeBufferPointer { source in
+            [Int32](unsafeUninitializedCapacity: indices.count) { out, count in
+                for (position, index) in indices.enumerated() { out[position] = source[Int(index)] }
+                count = indices.count
+            }
+        }
+        return taken.withDictionary(dictionary.values, newCodes)
     }
 
     /// Rows `range`.
     public func slice(_ range: Range<Int>) -> Column {
         if range.lowerBound == 0 && range.upperBound == count { return self }
         let newValidity = validity.map { Array($0[range]) }
-        return Column(type: type, storage: storage.slice(range), validity: newValidity)
+        let sliced = Column(type: type, storage: storage.slice(range), validity: newValidity)
+        guard let dictionary else { return sliced }
+        return sliced.withDictionary(dictionary.values, Array(dictionary.indices[range]))
     }
 
     /// The rows where `mask` is true.

@@ -1,11 +1,16 @@
 /// One column of a record batch: a logical type, optional validity, and contiguous storage.
 public struct Column: Sendable {
     /// The logical type.
-    public var type: DataType
+    public var type: DataType { didSet { dictionary = nil } }
     /// Per-row validity (`true` = present); `nil` means every row is present.
-    public var validity: [Bool]?
+    public var validity: [Bool]? { didSet { dictionary = nil } }
     /// The values; null slots hold an arbitrary value.
-    public var storage: ColumnStorage
+    public var storage: ColumnStorage { didSet { dictionary = nil } }
+    /// The same values dictionary-encoded, when the column came that way (a Parquet dictionary
+    /// page); nil otherwise. A side representation for kernels that can work on indices: see
+    /// `ColumnDictionary`. Changing `type`, `validity` or `storage` drops it, so it never goes
+    /// stale.
+    public internal(set) var dictionary: ColumnDictionary?
 
     /// Creates a column; `validity`, when given, must have one entry per stored value.
     public init(type: DataType, storage: ColumnStorage, validity: [Bool]? = nil) {

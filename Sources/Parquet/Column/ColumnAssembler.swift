@@ -95,7 +95,11 @@ struct ColumnAssembler {
             let dense = try LeafConversion.storage(leaf.values, as: type, context: "\(context), column '\(column.dottedPath)'")
             let storage = present.map { Spread.spread(dense, present: $0) } ?? dense
             let columnValidity: [Bool]? = nullableDefinition == nil ? nil : present
-            leafColumns[id] = Column(type: type, storage: storage, validity: columnValidity)
+            var assembled = Column(type: type, storage: storage, validity: columnValidity)
+            if case .bytes = dense, let dictionary = leaf.dictionary, let codes = leaf.dictionaryIndices {
+                assembled = try withDictionary(assembled, dictionary, codes, present: present, type: type, column: column)
+            }
+            leafColumns[id] = assembled
         case .structure(let id, _, let children, let nullableDefinition):
             if let nullableDefinition, validity[id] == nil { validity[id] = defined(nullableDefinition) }
             for child in children where child.leaves.contains(column.index) {
@@ -134,6 +138,28 @@ struct ColumnAssembler {
             }
             try walk(element, leaf: leaf, column: column, slots: children)
         }
+    }
+
+    /// Attaches the chunk's dictionary to a flat string column: the entries as a column of the
+    /// same type (without the copy padding the decoder keeps after them), and per row the
+    /// value's entry, 0 at null rows.
+    private func withDictionary(
+        _ assembled: Column, _ dictionary: ValueBuffer, _ codes: [Int32], present: [Bool]?, type: DataType, column: LeafColumn
+    ) throws -> Column {
+        let context = "\(context), column '\(column.dottedPath)'"
+        guard case .bytes(let offsets, let data) = try LeafConversion.storage(dictionary, as: type, context: context) else { return assembled }
+        let used = Int(offsets.last ?? 0)
+        let entries = Column(type: type, storage: .bytes(offsets: offsets, data: data.count == used ? data : Array(data[0..<used])))
+        var rowCodes = codes
+        if let present {
+            rowCodes = [Int32](repeating: 0, count: present.count)
+            var next = 0
+            for (row, isPresent) in present.enumerated() where isPresent {
+                rowCodes[row] = codes[next]
+                next += 1
+            }
+        }
+        return try assembled.attachingDictionary(entries, indices: rowCodes, context: context)
     }
 
     private func build(_ shape: ColumnShape) throws -> Column {

@@ -4,6 +4,7 @@ extension ColumnChunkDecoder {
     /// Decodes `count` non-null values of the page's values section.
     mutating func decodeValues(_ raw: UnsafeRawBufferPointer, encoding: Encoding, count: Int, into values: inout ValueBuffer, context: String) throws {
         if count == 0 { return }
+        if encoding != .plainDictionary && encoding != .rleDictionary { valueIndices = nil }
         switch encoding {
         case .plain:
             _ = try PlainDecoder.decode(raw, count: count, into: &values, context: context)
@@ -96,6 +97,19 @@ extension ColumnChunkDecoder {
                 throw TarnError(.corrupt, "\(context): dictionary index \(largest) out of range (dictionary has \(dictionaryCount) entries)")
             }
             try DictionaryGather.gather(UnsafeBufferPointer(rebasing: indices[0..<count]), from: dictionary, into: &values, context: context)
+            if var codes = valueIndices {
+                // Taken out so the array is uniquely referenced while it grows; a raw loop, since
+                // the generic `append(contentsOf:)` of a lazy map was a visible cost. In range
+                // (checked above), so the conversion cannot overflow.
+                valueIndices = nil
+                let start = codes.count
+                if codes.capacity < start + count { codes.reserveCapacity(Swift.max(start + count, codes.capacity * 2)) }
+                codes.append(contentsOf: repeatElement(0, count: count))
+                codes.withUnsafeMutableBufferPointer { out in
+                    for index in 0..<count { out[start + index] = Int32(truncatingIfNeeded: indices[index]) }
+                }
+                valueIndices = codes
+            }
         }
     }
 }

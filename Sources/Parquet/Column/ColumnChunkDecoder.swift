@@ -16,6 +16,10 @@ struct ColumnChunkDecoder {
     var indexBuffer: [UInt32] = []
     var dictionary: ValueBuffer?
     private var pageIndex = 0
+    /// The dictionary index of every value decoded so far, kept for flat byte-array chunks while
+    /// all their data pages are dictionary-encoded (a writer may fall back to PLAIN pages in the
+    /// middle of a chunk: then the chunk has no usable dictionary and this becomes nil).
+    var valueIndices: [Int32]?
 
     init(leaf: LeafColumn, codec: CompressionCodec, options: ReadOptions, context: String) {
         self.leaf = leaf
@@ -36,6 +40,8 @@ struct ColumnChunkDecoder {
         // hold, so a corrupt footer cannot make us allocate gigabytes up front.
         let expected = Swift.min(numValues, chunk.count * 8 + 1024)
         values.reserve(expected)
+        valueIndices = leaf.physicalType == .byteArray && leaf.maxRepetitionLevel == 0 ? [] : nil
+        valueIndices?.reserveCapacity(expected)
         var definition: [Int16]? = leaf.maxDefinitionLevel > 0 ? [] : nil
         var repetition: [Int16]? = leaf.maxRepetitionLevel > 0 ? [] : nil
         definition?.reserveCapacity(expected)
@@ -84,7 +90,12 @@ struct ColumnChunkDecoder {
             }
             pageIndex += 1
         }
-        return DecodedLeaf(values: values, definitionLevels: definition, repetitionLevels: repetition, entryCount: entries)
+        var decoded = DecodedLeaf(values: values, definitionLevels: definition, repetitionLevels: repetition, entryCount: entries)
+        if let dictionary, let valueIndices, valueIndices.count == values.count, dictionary.count > 0 {
+            decoded.dictionary = dictionary
+            decoded.dictionaryIndices = valueIndices
+        }
+        return decoded
     }
 
     // MARK: Pages
@@ -242,8 +253,11 @@ struct ColumnChunkDecoder {
 
     private func countPresent(_ definition: [Int16], from start: Int, context: String) throws -> Int {
         let maximum = Int16(leaf.maxDefinitionLevel)
-        var present = 0
-        for index in start..<definition.count where definition[index] == maximum { present += 1 }
-        return present
+        // Branch-free over a raw buffer so the loop vectorizes (a filtered `for … where` did not).
+        return definition.withUnsafeBufferPointer { levels in
+            var present = 0
+            for index in start..<levels.count { present &+= levels[index] == maximum ? 1 : 0 }
+            return present
+        }
     }
 }

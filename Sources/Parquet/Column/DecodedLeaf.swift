@@ -9,4 +9,9 @@ struct DecodedLeaf {
     var repetitionLevels: [Int16]?
     /// Number of level entries (rows for flat columns).
     var entryCount: Int
+    /// When every value of a flat byte-array chunk came through its dictionary page: the
+    /// dictionary entries and, per value in `values`, its entry (so the assembled column can
+    /// carry a `ColumnDictionary`); nil otherwise.
+    var dictionary: ValueBuffer? = nil
+    var dictionaryIndices: [Int32]? = nil
 }

@@ -21,11 +21,13 @@ public final class ExpressionEvaluator {
 
     /// Evaluates `expr` over `batch` into a column of `batch.rowCount` rows.
     public func column(_ expr: Expr, _ batch: RecordBatch) throws -> Column {
-        try evaluate(expr, batch).column(count: batch.rowCount)
+        if let mapped = try evaluateViaDictionary(expr, batch) { return mapped }
+        return try evaluate(expr, batch).column(count: batch.rowCount)
     }
 
     /// The rows of `batch` where `predicate` is TRUE.
     public func selection(_ predicate: Expr, _ batch: RecordBatch) throws -> [Bool] {
+        if let mapped = try evaluateViaDictionary(predicate, batch) { return BooleanKernels.selection(mapped) }
         switch try evaluate(predicate, batch) {
         case .scalar(.bool(let b), _): return [Bool](repeating: b, count: batch.rowCount)
         case .scalar: return [Bool](repeating: false, count: batch.rowCount)

@@ -19,10 +19,10 @@ enum ConstantKeys {
             if !first { return true }
         }
         switch column.storage {
-        case .int64(let v): return same(v, n)
-        case .int32(let v): return same(v, n)
-        case .int16(let v): return same(v, n)
-        case .int8(let v): return same(v, n)
+        case .int64(let v): return sameBits(v, n)
+        case .int32(let v): return sameBits(v, n)
+        case .int16(let v): return sameBits(v, n)
+        case .int8(let v): return sameBits(v, n)
         case .bool(let v): return same(v, n)
         case .float64(let v):
             // Bit patterns: -0.0 and 0.0 are one group but different bits; a false answer only
@@ -46,6 +46,24 @@ enum ConstantKeys {
             }
         default:
             return false
+        }
+    }
+
+    /// `same` for integers without a branch per value: differences are OR-ed together over
+    /// blocks, which the compiler vectorizes, and the answer is checked once per block (the
+    /// per-value early exit kept the loop scalar; on p09 this check was an eighth of the CPU).
+    static func sameBits<T: FixedWidthInteger>(_ values: [T], _ n: Int) -> Bool {
+        values.withUnsafeBufferPointer { p in
+            let first = p[0]
+            var start = 1
+            while start < n {
+                let end = Swift.min(n, start + 4096)
+                var differ: T = 0
+                for i in start..<end { differ |= p[i] ^ first }
+                if differ != 0 { return false }
+                start = end
+            }
+            return true
         }
     }
 

@@ -27,9 +27,10 @@ final class StringInterner {
     /// lookup goes through `KeyEncoder`) as an `int64` column with the same validity; a value
     /// seen before gets the number it got then.
     func numbers(_ column: Column, count n: Int) -> Column {
-        let encoded = KeyEncoder.encode([column], count: n)
         newRows.removeAll(keepingCapacity: true)
-        let ids = table.groups(encoded, insert: true, newGroupRows: &newRows)
+        // A dictionary-encoded column looks up each distinct value once (`DictionaryKeys`).
+        let ids = table.groups(dictionaryKey: column, count: n, insert: true, newGroupRows: &newRows)
+            ?? table.groups(KeyEncoder.encode([column], count: n), insert: true, newGroupRows: &newRows)
         var values = [Int64](repeating: 0, count: n)
         ids.withUnsafeBufferPointer { source in
             values.withUnsafeMutableBufferPointer { target in

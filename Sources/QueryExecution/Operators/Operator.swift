@@ -60,23 +60,65 @@ func schema(of refs: [ColumnRef]) -> Schema {
 let targetBatchRows = 4096
 
 /// Filters rows by a predicate.
+///
+/// A conjunct over columns that hold one value in every row of a batch (hive partition columns:
+/// `year = 2024 AND month = 3`) is decided once per batch, on its first row: true drops the
+/// conjunct for that batch, false (or NULL) drops the batch. Partition pruning has usually
+/// proved such conjuncts for whole files already, and evaluating them per row was a tenth of
+/// the small lake queries (p07, p09). Only conjuncts without function calls or subqueries are
+/// decided this way, so nothing non-deterministic is evaluated once for many rows.
 final class FilterOperator: Operator {
     let input: any Operator
     let predicate: Expr
     let evaluator: ExpressionEvaluator
     let stats = OperatorStats()
     var outputs: [ColumnRef] { input.outputs }
+    /// The predicate's conjuncts, each with the input positions of its columns when it may be
+    /// decided once per batch (nil: always evaluated per row).
+    private let conjuncts: [(expr: Expr, columns: [Int]?)]
 
     init(input: any Operator, predicate: Expr) {
         self.input = input
         self.predicate = predicate
         evaluator = ExpressionEvaluator(inputs: input.outputs)
+        let outputs = input.outputs
+        conjuncts = predicate.conjuncts.map { conjunct in
+            let simple = !conjunct.contains {
+                switch $0 {
+                case .call, .subquery: true
+                default: false
+                }
+            }
+            let positions = conjunct.columns.map { outputs.firstIndex(of: $0) }
+            guard simple, !positions.isEmpty, positions.allSatisfy({ $0 != nil }) else { return (conjunct, nil) }
+            return (conjunct, positions.map { $0! })
+        }
+    }
+
+    /// The conjuncts `batch` must still be checked against row by row, or nil when some conjunct
+    /// is false for the whole batch.
+    private func rowConjuncts(_ batch: RecordBatch) throws -> [Expr]? {
+        var remaining: [Expr] = []
+        var first: RecordBatch? = nil
+        for (expr, columns) in conjuncts {
+            guard let columns, batch.rowCount > 1,
+                  columns.allSatisfy({ ConstantKeys.isConstant(batch.columns[$0], count: batch.rowCount) })
+            else {
+                remaining.append(expr)
+                continue
+            }
+            if first == nil { first = batch.slice(0..<1) }
+            if !(try evaluator.selection(expr, first!)[0]) { return nil }
+        }
+        return remaining
     }
 
     func next() throws -> RecordBatch? {
         try timed(stats) {
             while let batch = try input.next() {
-                let mask = try evaluator.selection(predicate, batch)
+                guard let remaining = try rowConjuncts(batch) else { continue }
+                if remaining.isEmpty { return batch }
+                let mask = try evaluator.selection(remaining.count == conjuncts.count ? predicate : Expr.conjunction(remaining), batch)
                 var kept = 0
                 for keep in mask where keep { kept += 1 }
                 if kept == 0 { continue }

@@ -65,6 +65,13 @@ final class HashAggregator {
             return [Int32](repeating: group, count: n)
         }
         decideInterners(keys, count: n)
+        if let (codes, space) = DictionaryKeys.codes(keys, constant: constant, count: n) {
+            // Every varying key is dictionary-encoded (Parquet strings): the indices tell the
+            // batch's distinct keys; encode and look up one row per key, spread the groups.
+            let (rows, slots) = DictionaryKeys.distinct(codes, space: space)
+            let groups = assignGroupsRowWise(keys.map { $0.take(rows) }, count: rows.count)
+            return DictionaryKeys.spread(groups, slots: slots)
+        }
         let varying = keys.indices.filter { !constant[$0] }
         if varying.count == 1, let interner = interners[varying[0]] {
             // Constant keys plus one numbered string (p01: year, month | category): the string's
@@ -98,7 +105,9 @@ final class HashAggregator {
         let assigned = table.groups(encoded, insert: true, newGroupRows: &newRows)
         if !newRows.isEmpty {
             for (k, key) in keys.enumerated() {
-                let taken = key.take(newRows)
+                // Without the batch's dictionary, which would keep all its entries alive for
+                // the few new groups' sake (re-initializing shares the arrays, no copy).
+                let taken = key.take(newRows).withoutDictionary
                 keyBytes += ColumnSize.bytes(taken)
                 keyChunks[k].append(taken)
             }

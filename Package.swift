@@ -75,7 +75,7 @@ var targets: [Target] = [
     .target(
         name: "Jobs",
         dependencies: [
-            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Keys", "Storage", "Catalog", "QueryExecution",
+            "TarnCore", "Columnar", "Codecs", "Parquet", "TextFormats", "Keys", "Storage", "Catalog",
             .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: strict),
@@ -90,7 +90,7 @@ var targets: [Target] = [
     .target(
         name: "Pipeline",
         dependencies: [
-            "TarnCore", "Storage", "Catalog", "Jobs", "Query", "QueryExecution", "SQLParser", .product(name: "Logging", package: "swift-log"),
+            "TarnCore", "Storage", "Catalog", "Jobs", "Query", "SQLParser", .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ],
         swiftSettings: strict),

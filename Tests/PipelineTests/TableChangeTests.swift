@@ -1,4 +1,4 @@
-import QueryExecution
+import TarnCore
 import Testing
 
 @testable import Pipeline

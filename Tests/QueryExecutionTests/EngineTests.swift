@@ -234,5 +234,12 @@ func generatedTable(rows: Int, batchRows: Int = 1000, groups: Int = 10) -> InMem
         #expect(values.map(\.value) == ["2024", "03", nil, "x=y"])
         #expect(HivePartitionPath.values(in: "/data/plain/file.csv").isEmpty)
         #expect(HivePartitionPath.unescape("10%3A00%3a30%2") == "10:00:30%2")
+        // Writing and reading agree (one escaper for the engine's writes and the ETL jobs').
+        for text in ["a/b=c", "10:00", "100%", "plain", "tab\tand\u{7F}", "é"] {
+            #expect(HivePartitionPath.unescape(HivePartitionPath.escape(text)[...]) == text)
+        }
+        #expect(HivePartitionPath.escape("a/b") == "a%2Fb")
+        #expect(HivePartitionPath.pathValue(nil) == HivePartitionPath.nullMarker)
+        #expect(HivePartitionPath.pathValue("") == HivePartitionPath.nullMarker)
     }
 }

@@ -1,5 +1,5 @@
 import Columnar
-import QueryExecution
+import TarnCore
 
 /// Assigns each row to its partition by the values of the partition columns, numbering
 /// partitions in the order they first appear.
@@ -104,19 +104,7 @@ struct PartitionRouter {
 
     /// Hive's partition-path escaping (FileUtils.escapePathName): control characters and
     /// `"#%'*/:=?\{[]^` and DEL become `%XX`; NULL and the empty string name the default partition.
-    static func escape(_ value: String?) -> String {
-        guard let value, !value.isEmpty else { return HivePartitionPath.nullMarker }
-        let special = Set("\"#%'*/:=?\\{[]^".unicodeScalars)
-        var out = ""
-        for scalar in value.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || special.contains(scalar) {
-                out += "%" + String(scalar.value, radix: 16, uppercase: true).leftPadded(2)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ value: String?) -> String { HivePartitionPath.pathValue(value) }
 }
 
 extension String {

@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import QueryExecution
 import Storage
 import TarnCore
 

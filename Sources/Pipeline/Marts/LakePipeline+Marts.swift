@@ -1,7 +1,6 @@
 import Catalog
 import Foundation
 import Query
-import QueryExecution
 import Storage
 import TarnCore
 

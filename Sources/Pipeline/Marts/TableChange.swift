@@ -1,4 +1,4 @@
-import QueryExecution
+import TarnCore
 
 /// What changed in a table (or mart) since the marts that read it were refreshed.
 public enum TableChange: Sendable, Equatable {

@@ -62,7 +62,7 @@ extension QueryService {
             }
             let values = keys.map { given[$0]! }
             let path = zip(keys, values).map { key, value in
-                "\(HivePartitionEscaping.escape(key))=\(value == HivePartitionPath.nullMarker ? value : HivePartitionEscaping.escape(value))/"
+                "\(HivePartitionPath.escape(key))=\(value == HivePartitionPath.nullMarker ? value : HivePartitionPath.escape(value))/"
             }.joined()
             let location = try spec.location.map { try FileLocation(parsing: $0).asDirectory.description } ?? root.appending(path).description
             partitions.append(PartitionDefinition(values: values, location: location))

@@ -23,6 +23,32 @@ public enum HivePartitionPath {
         return result
     }
 
+    /// Characters Hive escapes in partition names and values besides control characters
+    /// (`FileUtils.escapePathName`).
+    static let escaped: Set<UInt8> = Set("\"#%'*/:=?\\{[]^".utf8).union([0x7F])
+
+    /// Percent-escapes what Hive escapes (`%XX`, uppercase hex), the inverse of `unescape`.
+    public static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || escaped.contains($0) }) else { return text }
+        var out: [UInt8] = []
+        let digits = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            if byte < 0x20 || escaped.contains(byte) {
+                out += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A partition value as a path holds it: escaped, with NULL and the empty string written as
+    /// `nullMarker` (Hive cannot tell them apart in a path).
+    public static func pathValue(_ value: String?) -> String {
+        guard let value, !value.isEmpty else { return nullMarker }
+        return escape(value)
+    }
+
     /// Decodes Hive's `%XX` escapes; malformed escapes are kept as written.
     public static func unescape(_ text: Substring) -> String {
         guard text.contains("%") else { return String(text) }

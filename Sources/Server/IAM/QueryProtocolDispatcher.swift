@@ -30,7 +30,7 @@ struct QueryProtocolDispatcher: Sendable {
         } catch {
             return Self.error(TarnError(.invalidRequest, "request body too large"), namespace: IAMQueryService.namespace, requestID: requestID)
         }
-        let parameters = Dictionary(S3Call.parseQueryOrdered(String(decoding: body, as: UTF8.self)), uniquingKeysWith: { first, _ in first })
+        let parameters = S3Call.parseQuery(String(decoding: body, as: UTF8.self))
         let action = parameters["Action"] ?? ""
         let isSTS = Self.stsActions.contains(action)
         let namespace = isSTS ? IAMQueryService.stsNamespace : IAMQueryService.namespace

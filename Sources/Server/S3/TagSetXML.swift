@@ -31,7 +31,7 @@ enum TagSetXML {
 
     /// Parses the `x-amz-tagging` header (URL query encoding: `k1=v1&k2=v2`).
     static func parseHeader(_ header: String) throws -> [Tag] {
-        let tags = S3Call.parseQueryOrdered(header).map { Tag(key: $0.0, value: $0.1) }
+        let tags = QueryParameters(rawQuery: header).map { Tag(key: $0.name, value: $0.value) }
         try validate(tags, limit: 10)
         return tags
     }
@@ -49,12 +49,5 @@ enum TagSetXML {
             }
         }
         return writer
-    }
-}
-
-extension S3Call {
-    /// Query-encoded pairs in order (for `x-amz-tagging`).
-    static func parseQueryOrdered(_ raw: String) -> [(String, String)] {
-        QueryParameters(rawQuery: raw).map { ($0.name, $0.value) }
     }
 }

@@ -15,6 +15,16 @@ import Testing
         var s: [String?] = []
         var x: [Int64] = []
 
+        /// `count` rows, row `i` given by `row(i)`.
+        init(count: Int, _ row: (Int) -> (g: Int32, s: String?, x: Int64)) {
+            for i in 0..<count {
+                let (g, s, x) = row(i)
+                self.g.append(g)
+                self.s.append(s)
+                self.x.append(x)
+            }
+        }
+
         func table(batchRows: Int) -> InMemoryTable {
             let schema = Schema([Field("g", .int32), Field("s", .string), Field("x", .int64)])
             var batches: [RecordBatch] = []
@@ -58,12 +68,7 @@ import Testing
     func lowCardinalityStringWithNullsAcrossBatches(parallelism: Int) throws {
         // Few distinct strings (interned), NULLs in every batch, and values that first appear in
         // later batches (after the aggregator chose the encoding).
-        var rows = Rows()
-        for i in 0..<20_000 {
-            rows.g.append(Int32(i % 3))
-            rows.s.append(i % 11 == 0 ? nil : "cat-\(i < 10_000 ? i % 5 : i % 9)")
-            rows.x.append(Int64(i))
-        }
+        let rows = Rows(count: 20_000) { i in (Int32(i % 3), i % 11 == 0 ? nil : "cat-\(i < 10_000 ? i % 5 : i % 9)", Int64(i)) }
         let actual = try run(rows, batchRows: 1000, parallelism: parallelism)
         #expect(actual == rows.expected)
         // First half: 3 values of g × 5 strings; second half: cat-k only with g = k % 3 (i % 9
@@ -75,12 +80,7 @@ import Testing
     @Test(arguments: [1, 2])
     func highCardinalityStringKeepsByteKeys(parallelism: Int) throws {
         // Every row of the first batch distinct: not interned; the groups are the same.
-        var rows = Rows()
-        for i in 0..<6000 {
-            rows.g.append(Int32(i % 2))
-            rows.s.append(i % 97 == 0 ? nil : "order-\(i / 2)")
-            rows.x.append(1)
-        }
+        let rows = Rows(count: 6000) { i in (Int32(i % 2), i % 97 == 0 ? nil : "order-\(i / 2)", 1) }
         let actual = try run(rows, batchRows: 500, parallelism: parallelism)
         #expect(actual == rows.expected)
     }
@@ -103,12 +103,7 @@ import Testing
     }
 
     @Test func emptyStringAndNullAreDifferentGroups() throws {
-        var rows = Rows()
-        for i in 0..<100 {
-            rows.g.append(0)
-            rows.s.append(i % 2 == 0 ? "" : nil)
-            rows.x.append(Int64(i))
-        }
+        let rows = Rows(count: 100) { i in (0, i % 2 == 0 ? "" : nil, Int64(i)) }
         let actual = try run(rows, batchRows: 30, parallelism: 1)
         #expect(actual == [["0", "", "50", "2450"], ["0", "NULL", "50", "2500"]])
     }

@@ -54,7 +54,8 @@ enum DictionaryKeys {
 
     /// The first row of each distinct code, in order of first occurrence, and per row the
     /// position of its code in that list.
-    static func distinct(_ codes: [Int32], space: Int) -> (rows: [Int32], slots: [Int32]) {
+    /// Codes are dictionary indices or interner numbers, each in `0 ..< space`.
+    static func distinct<Code: BinaryInteger>(_ codes: [Code], space: Int) -> (rows: [Int32], slots: [Int32]) {
         var position = [Int32](repeating: -1, count: space)
         var rows: [Int32] = []
         let n = codes.count

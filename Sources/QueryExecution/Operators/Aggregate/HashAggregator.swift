@@ -76,24 +76,11 @@ final class HashAggregator {
         if varying.count == 1, let interner = interners[varying[0]] {
             // Constant keys plus one numbered string (p01: year, month | category): the string's
             // numbers tell the batch's distinct keys; look those few up and spread their groups.
+            // NULL rows carry the number of the interner's NULL entry, so they share one key too.
             let numbers = interner.numbers(keys[varying[0]], count: n).int64Values
-            var position = [Int32](repeating: -1, count: interner.count)
-            var distinctRows: [Int32] = []
-            // Per row: the index of its key among `distinctRows`. NULL rows carry the number of
-            // the interner's NULL entry, so they share one position too.
-            let slots = [Int32](unsafeUninitializedCapacity: n) { out, initialized in
-                for i in 0..<n {
-                    let number = Int(numbers[i])
-                    if position[number] < 0 {
-                        position[number] = Int32(distinctRows.count)
-                        distinctRows.append(Int32(i))
-                    }
-                    out[i] = position[number]
-                }
-                initialized = n
-            }
-            let groups = assignGroupsRowWise(keys.map { $0.take(distinctRows) }, count: distinctRows.count)
-            return slots.map { groups[Int($0)] }
+            let (rows, slots) = DictionaryKeys.distinct(numbers, space: interner.count)
+            let groups = assignGroupsRowWise(keys.map { $0.take(rows) }, count: rows.count)
+            return DictionaryKeys.spread(groups, slots: slots)
         }
         return assignGroupsRowWise(keys, count: n)
     }

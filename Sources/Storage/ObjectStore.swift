@@ -82,6 +82,11 @@ public final class ObjectStore: Sendable {
     /// The object's metadata, or `NoSuchKey` / `NoSuchBucket`.
     public func object(bucket: String, key: String) throws -> ObjectInfo {
         if let object = try index.object(bucket: bucket, key: key) { return object }
+        try missingObject(bucket: bucket)
+    }
+
+    /// The error for a key that has no row: `NoSuchBucket` when the bucket is missing too.
+    private func missingObject(bucket: String) throws -> Never {
         try self.bucket(bucket)
         throw TarnError(.noSuchKey, "The specified key does not exist.")
     }
@@ -94,10 +99,7 @@ public final class ObjectStore: Sendable {
         // A writer may replace the object between the metadata read and opening its blobs (and
         // unlink the old ones); then the new metadata is read again.
         for _ in 0..<5 {
-            guard let (info, inlineBlob) = try index.objectForReading(bucket: bucket, key: key) else {
-                try self.bucket(bucket)
-                throw TarnError(.noSuchKey, "The specified key does not exist.")
-            }
+            guard let (info, inlineBlob) = try index.objectForReading(bucket: bucket, key: key) else { try missingObject(bucket: bucket) }
             // Archived objects are readable only while restored (S3: InvalidObjectState).
             try requireReadable(info)
             if let reader = try openReader(info, caller: caller, inlineBlob: inlineBlob) { return reader }

@@ -39,6 +39,15 @@ public final class ObjectKeyring: Sendable {
     private let bucketKeys = Mutex<[String: BucketKey]>([:])
     private let unwrappedBucketKeys = Mutex<[[UInt8]: SymmetricKey]>([:])
     private static let unwrappedLimit = 4096
+
+    /// Keeps `key` in a bounded cache: past `unwrappedLimit` entries it starts over (cheaper
+    /// than tracking recency; a miss costs one unwrap).
+    private static func remember(_ key: SymmetricKey, as id: [UInt8], in cache: borrowing Mutex<[[UInt8]: SymmetricKey]>) {
+        cache.withLock { cache in
+            if cache.count >= unwrappedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[id] = key
+        }
+    }
     /// SSE-S3 blob keys by wrapped data key and blob salt (see `blobKeys`).
     private let sseS3BlobKeys = Mutex<[[UInt8]: SymmetricKey]>([:])
 
@@ -137,10 +146,7 @@ public final class ObjectKeyring: Sendable {
                     return Self.derive(cached, salt: Array(salt))
                 }
                 let plaintext = SymmetricKey(data: try kms.decrypt(ciphertext: blob, context: context, caller: caller).plaintext)
-                unwrappedBucketKeys.withLock { cache in
-                    if cache.count >= Self.unwrappedLimit { cache.removeAll(keepingCapacity: true) }
-                    cache[blob] = plaintext
-                }
+                Self.remember(plaintext, as: blob, in: unwrappedBucketKeys)
                 return Self.derive(plaintext, salt: Array(salt))
             }
             return SymmetricKey(data: try kms.decrypt(ciphertext: Array(wrapped), context: context, caller: caller).plaintext)
@@ -168,10 +174,7 @@ public final class ObjectKeyring: Sendable {
             let id = wrapped + salt
             if let key = sseS3BlobKeys.withLock({ $0[id] }) { return key }
             let key = EncryptedBlobFormat.blobKey(dataKey: try objectKey(stored, caller: caller), salt: salt)
-            sseS3BlobKeys.withLock { cache in
-                if cache.count >= Self.unwrappedLimit { cache.removeAll(keepingCapacity: true) }
-                cache[id] = key
-            }
+            Self.remember(key, as: id, in: sseS3BlobKeys)
             return key
         }
     }

@@ -118,7 +118,13 @@ var targets: [Target] = [
         name: "AccessTests", dependencies: ["Access", "TarnCore", "TarnTesting"], exclude: ["Fixtures"],
         swiftSettings: strict),
     .testTarget(name: "KeysTests", dependencies: ["Keys", "TarnCore", "TarnTesting"], swiftSettings: strict),
-    .testTarget(name: "LakeTests", dependencies: ["Lake", "Keys", "Access", "Storage", "Ingest", "Pipeline", "Cost", "TarnCore", "TarnTesting"], swiftSettings: strict),
+    .testTarget(
+        name: "LakeTests",
+        dependencies: [
+            "Lake", "Keys", "Access", "Storage", "Ingest", "Pipeline", "Cost", "TarnCore", "TarnTesting",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TarnCore"], swiftSettings: strict),
     .testTarget(
         name: "JobsTests",

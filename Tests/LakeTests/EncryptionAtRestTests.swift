@@ -1,4 +1,5 @@
 import Access
+import Crypto
 import Foundation
 import Keys
 import Storage
@@ -266,5 +267,31 @@ func asyncErrorCode(_ body: () async throws -> Void) async -> TarnError.Code? {
         #expect(errorCode { _ = try reopened.open(sealed, associatedData: [2]) } == .corrupt)
         #expect(errorCode { _ = try reopened.open(Array(sealed.dropLast())) } == .corrupt)
         #expect(try cipher.seal(record) != cipher.seal(record))  // random nonces
+    }
+}
+
+/// SSE-S3 blob keys are kept after the first read; the cache must neither mix objects nor let
+/// a damaged wrapped key through because a good one was cached.
+@Suite struct SSES3BlobKeyCacheTests {
+    static func bytes(_ key: SymmetricKey) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
+
+    @Test func keysAreStablePerObjectAndSaltAndDamageIsStillRefused() async throws {
+        let fixture = try await LakeFixture()
+        defer { fixture.directory.remove() }
+        let keyring = try #require(fixture.lake.store.keyring)
+        let (_, first) = try #require(try keyring.newObjectKey(bucket: "raw", key: "a", encryption: .s3, caller: nil))
+        let (_, second) = try #require(try keyring.newObjectKey(bucket: "raw", key: "b", encryption: .s3, caller: nil))
+        let salt = Array(repeating: UInt8(7), count: 16), otherSalt = Array(repeating: UInt8(9), count: 16)
+        let once = Self.bytes(try keyring.blobKeys(first, caller: nil)(salt))
+        let again = Self.bytes(try keyring.blobKeys(first, caller: nil)(salt))
+        #expect(once == again)
+        #expect(Self.bytes(try keyring.blobKeys(first, caller: nil)(otherSalt)) != once)
+        #expect(Self.bytes(try keyring.blobKeys(second, caller: nil)(salt)) != once)
+        // The first object's key is cached now; a wrapped key changed by one byte is not it.
+        var damaged = first
+        var wrapped = try #require(Data(base64Encoded: first.wrappedKey))
+        wrapped[wrapped.count - 1] ^= 1
+        damaged.wrappedKey = wrapped.base64EncodedString()
+        #expect(errorCode { _ = try keyring.blobKeys(damaged, caller: nil)(salt) } == .corrupt)
     }
 }

@@ -39,9 +39,27 @@ public final class ObjectKeyring: Sendable {
     private let bucketKeys = Mutex<[String: BucketKey]>([:])
     /// Unwrapped bucket keys by wrapped bucket key: a miss costs one KMS Decrypt.
     private let unwrappedBucketKeys = Mutex(RecentCache<[UInt8], SymmetricKey>(generationSize: 2048))
-    /// SSE-S3 blob keys by wrapped data key and blob salt (see `blobKeys`): up to 16,384 of them,
-    /// about 4 MB.
-    private let sseS3BlobKeys = Mutex(RecentCache<[UInt8], SymmetricKey>(generationSize: 8192))
+    /// SSE-S3 blob keys by blob salt (see `blobKeys`): up to 16,384 of them, about 4 MB.
+    private let sseS3BlobKeys = Mutex(RecentCache<BlobSalt, CachedBlobKey>(generationSize: 8192))
+
+    /// A blob's salt as a cache key: 16 random bytes, so unique per blob, and hashed as two
+    /// words rather than byte by byte as an array would be.
+    private struct BlobSalt: Hashable, Sendable {
+        var high: UInt64
+        var low: UInt64
+
+        init?(_ salt: [UInt8]) {
+            guard salt.count == 16 else { return nil }
+            (high, low) = salt.withUnsafeBytes { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        }
+    }
+
+    /// A kept blob key with the wrapped data key it came from, compared in full on every hit: a
+    /// different (or damaged) wrapped key under the same salt is never answered from the cache.
+    private struct CachedBlobKey: Sendable {
+        var wrappedKey: String
+        var key: SymmetricKey
+    }
 
     /// Creates a keyring over a key service.
     public init(
@@ -161,12 +179,11 @@ public final class ObjectKeyring: Sendable {
             let dataKey = try objectKey(stored, caller: caller)
             return { EncryptedBlobFormat.blobKey(dataKey: dataKey, salt: $0) }
         }
-        let wrapped = Array(stored.wrappedKey.utf8)
         return { [self] salt in
-            let id = wrapped + salt
-            if let key = sseS3BlobKeys.withLock({ $0.value(for: id) }) { return key }
+            guard let slot = BlobSalt(salt) else { return EncryptedBlobFormat.blobKey(dataKey: try objectKey(stored, caller: caller), salt: salt) }
+            if let cached = sseS3BlobKeys.withLock({ $0.value(for: slot) }), cached.wrappedKey == stored.wrappedKey { return cached.key }
             let key = EncryptedBlobFormat.blobKey(dataKey: try objectKey(stored, caller: caller), salt: salt)
-            sseS3BlobKeys.withLock { $0.insert(key, for: id) }
+            sseS3BlobKeys.withLock { $0.insert(CachedBlobKey(wrappedKey: stored.wrappedKey, key: key), for: slot) }
             return key
         }
     }

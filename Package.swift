@@ -23,11 +23,11 @@ var targets: [Target] = [
     system("CZlib", "zlib", apt: "zlib1g-dev"),
     // glibc's _GNU_SOURCE-only file calls (sync_file_range); part of libc, nothing to install.
     .systemLibrary(name: "CLinuxIO", path: "Sources/CLinuxIO"),
-    .target(name: "CCRC64", path: "Sources/CCRC64"),
+    .target(name: "CCRCFold", path: "Sources/CCRCFold"),
     system("CSQLite", "sqlite3", apt: "libsqlite3-dev"),
     .target(
         name: "TarnCore",
-        dependencies: ["CZlib", "CSQLite", "CLinuxIO", "CCRC64", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["CZlib", "CSQLite", "CLinuxIO", "CCRCFold", .product(name: "Logging", package: "swift-log")],
         swiftSettings: strict),
 
     // Layer 1: pure libraries.

@@ -43,31 +43,55 @@ import Testing
         #expect(part32.value == whole32.value)
     }
 
-    /// The PCLMULQDQ folding must equal the tables for every length around its block sizes
-    /// (64-byte steps, 16-byte blocks, the tail) and from any running state.
-    @Test func foldingEqualsTables() {
-        // Without PCLMULQDQ (not an x86-64 from after 2010) the tables are all there is.
-        guard CRC64NVME.folds else { return }
+    /// The PCLMULQDQ folding must equal the byte-wise updates (zlib for CRC-32, the tables for
+    /// the others) for every length around its block sizes (64-byte steps, 16-byte blocks, the
+    /// tail) and from any running state.
+    @Test func foldingEqualsByteWiseUpdates() {
+        // Without PCLMULQDQ (not an x86-64 from after 2010) the byte-wise updates are all there is.
+        guard CRCFolding.available else { return }
         var generator = SystemRandomNumberGenerator()
         let data = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let lengths = Array(0...300) + [511, 512, 513, 1023, 1024, 1025, 4095, 4096, 4999]
         data.withUnsafeBytes { all in
             for length in lengths {
-                for state in [~UInt64(0), 0, 0x0123_4567_89AB_CDEF] {
-                    for start in [0, 1, 7] where start + length <= all.count {
-                        let slice = UnsafeRawBufferPointer(rebasing: all[start..<start + length])
-                        let folded = CRC64NVME.update(state, slice, folding: true)
-                        let tabled = CRC64NVME.update(state, slice, folding: false)
-                        #expect(folded == tabled, "length \(length), start \(start), state \(state)")
+                for start in [0, 1, 7] where start + length <= all.count {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<start + length])
+                    for state in [~UInt64(0), 0, 0x0123_4567_89AB_CDEF] {
+                        #expect(
+                            CRC64NVME.update(state, slice, folding: true) == CRC64NVME.update(state, slice, folding: false),
+                            "CRC-64/NVME length \(length), start \(start), state \(state)")
+                    }
+                    for state in [~UInt32(0), 0, 0x89AB_CDEF] {
+                        #expect(
+                            CRC32.update(state, slice, folding: true) == CRC32.update(state, slice, folding: false),
+                            "CRC-32 length \(length), start \(start), state \(state)")
+                        #expect(
+                            CRC32C.update(state, slice, folding: true) == CRC32C.update(state, slice, folding: false),
+                            "CRC-32C length \(length), start \(start), state \(state)")
                     }
                 }
             }
         }
-        var check = CRC64NVME()
-        check.update(Array(repeating: Array("123456789".utf8), count: 20).flatMap { $0 })
-        var tabled: UInt64 = ~0
-        Array(repeating: Array("123456789".utf8), count: 20).flatMap { $0 }.withUnsafeBytes { tabled = CRC64NVME.update(~0, $0, folding: false) }
-        #expect(check.value == ~tabled)
+        // Long inputs: the catalogue's check string repeated, folded, against the byte-wise value.
+        let long = Array(repeating: Array("123456789".utf8), count: 20).flatMap { $0 }
+        long.withUnsafeBytes { bytes in
+            var crc64 = CRC64NVME(), crc32 = CRC32(), crc32c = CRC32C()
+            crc64.update(bytes); crc32.update(bytes); crc32c.update(bytes)
+            #expect(crc64.value == ~CRC64NVME.update(~0, bytes, folding: false))
+            #expect(crc32.value == ~CRC32.update(~0, bytes, folding: false))
+            #expect(crc32c.value == ~CRC32C.update(~0, bytes, folding: false))
+        }
+    }
+
+    /// Known values for long inputs, computed independently (Python's zlib.crc32 for CRC-32 and
+    /// a bit-wise model for the others), so a fold and a table that agree on a wrong answer fail.
+    @Test func longInputsMatchIndependentValues() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var crc32 = CRC32(), crc32c = CRC32C(), crc64 = CRC64NVME()
+        crc32.update(bytes); crc32c.update(bytes); crc64.update(bytes)
+        #expect(crc32.value == 0x8902_161E)
+        #expect(crc32c.value == 0xFF52_EE97)
+        #expect(crc64.value == 0x849B_AA14_C18C_6E4E)
     }
 
     @Test func hexRoundTrip() {

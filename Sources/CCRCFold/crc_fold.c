@@ -1,6 +1,6 @@
-// Folding for CRC-64/NVME (reflected polynomial 0x9A6C9329AC4BC9B5) with PCLMULQDQ, after
-// Gopal et al., "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ Instruction"
-// (Intel, 2009). The constants below are ours, derived for this polynomial:
+// Folding for reflected CRCs (CRC-32, CRC-32C, CRC-64/NVME) with PCLMULQDQ, after Gopal et
+// al., "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ Instruction" (Intel,
+// 2009). The constants are ours, derived per polynomial (TarnCore's Checksums.swift holds them):
 //
 // A 16-byte block, read little-endian, is a polynomial of degree < 128 whose first bit is the
 // highest power (the reflected convention). Moving a block D bits further into the message
@@ -11,23 +11,16 @@
 // Four accumulators each move 64 bytes per step; at the end they are moved onto the last one
 // (by 48, 32 and 16 bytes) and single blocks follow. The table-driven code in TarnCore
 // reduces the final block and the tail, so no Barrett reduction is needed here.
-#include "crc64_fold.h"
+// Nothing above depends on the polynomial's degree, only that x^k mod P fits in 64 bits, so a
+// 32-bit CRC uses the same code: its constants are rev64 of residues of degree < 32 (their low
+// 32 bits are zero) and its register enters the first four bytes.
+#include "crc_fold.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
 
-// (lo, hi) constants for moving a block by D bits: rev64(x^(D+63) mod P), rev64(x^(D-1) mod P).
-#define K128_LO 0xeadc41fd2ba3d420ULL
-#define K128_HI 0x21e9761e252621acULL
-#define K256_LO 0xb0bc2e589204f500ULL
-#define K256_HI 0xe1e0bb9d45d7a44cULL
-#define K384_LO 0xbdd7ac0ee1a4a0f0ULL
-#define K384_HI 0xa3ffdc1fe8e82a8bULL
-#define K512_LO 0x0c32cdb31e18a84aULL
-#define K512_HI 0x62242240ace5045aULL
-
-int tarn_crc64nvme_fold_available(void) {
+int tarn_crc_fold_available(void) {
     unsigned int eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
     return (ecx & bit_PCLMUL) != 0 && (edx & bit_SSE2) != 0;
@@ -42,12 +35,12 @@ __attribute__((target("pclmul,sse2"))) static inline __m128i load(const uint8_t 
 }
 
 __attribute__((target("pclmul,sse2")))
-size_t tarn_crc64nvme_fold(uint64_t state, const uint8_t *data, size_t length, uint8_t remainder[16]) {
+size_t tarn_crc_fold(const uint64_t constants[8], uint64_t state, const uint8_t *data, size_t length, uint8_t remainder[16]) {
     if (length < 64) return 0;
-    const __m128i k512 = _mm_set_epi64x((long long)K512_HI, (long long)K512_LO);
-    const __m128i k384 = _mm_set_epi64x((long long)K384_HI, (long long)K384_LO);
-    const __m128i k256 = _mm_set_epi64x((long long)K256_HI, (long long)K256_LO);
-    const __m128i k128 = _mm_set_epi64x((long long)K128_HI, (long long)K128_LO);
+    const __m128i k128 = _mm_loadu_si128((const __m128i *)(constants + 0));
+    const __m128i k256 = _mm_loadu_si128((const __m128i *)(constants + 2));
+    const __m128i k384 = _mm_loadu_si128((const __m128i *)(constants + 4));
+    const __m128i k512 = _mm_loadu_si128((const __m128i *)(constants + 6));
     // The register enters as the first eight bytes' partner, as in the byte-wise algorithm.
     __m128i x0 = _mm_xor_si128(load(data), _mm_set_epi64x(0, (long long)state));
     __m128i x1 = load(data + 16), x2 = load(data + 32), x3 = load(data + 48);
@@ -70,10 +63,10 @@ size_t tarn_crc64nvme_fold(uint64_t state, const uint8_t *data, size_t length, u
 
 #else
 
-int tarn_crc64nvme_fold_available(void) { return 0; }
+int tarn_crc_fold_available(void) { return 0; }
 
-size_t tarn_crc64nvme_fold(uint64_t state, const uint8_t *data, size_t length, uint8_t remainder[16]) {
-    (void)state; (void)data; (void)length; (void)remainder;
+size_t tarn_crc_fold(const uint64_t constants[8], uint64_t state, const uint8_t *data, size_t length, uint8_t remainder[16]) {
+    (void)constants; (void)state; (void)data; (void)length; (void)remainder;
     return 0;
 }
 

@@ -6,21 +6,11 @@ import CZlib
 ///
 /// Reflected polynomial 0xEDB88320, initial value and final xor all ones. Folded with PCLMULQDQ
 /// where the CPU has it; zlib for short inputs, the remainder and the tail.
-public struct CRC32: Sendable {
-    private var state: UInt32 = ~0
+public struct CRC32: RunningCRC {
+    /// The CRC register.
+    public var register: UInt32 = ~0
     /// Starts an empty checksum.
     public init() {}
-    /// The checksum of everything fed so far.
-    public var value: UInt32 { ~state }
-
-    /// Feeds bytes into the checksum.
-    /// - Parameter bytes: the next bytes of the stream.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        state = Self.update(state, bytes)
-    }
-
-    /// Feeds bytes into the checksum.
-    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     static let folding = CRCFolding(constants: [
         0x6567_3B46_0000_0000, 0x9BA5_4C6F_0000_0000, 0x9570_D495_0000_0000, 0x01B5_FD1D_0000_0000,
@@ -28,7 +18,7 @@ public struct CRC32: Sendable {
     ])
 
     /// The register after `bytes` (folded unless `folding` is false).
-    static func update(_ state: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool = CRCFolding.available) -> UInt32 {
+    public static func update(_ state: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
         Self.folding.update(state, bytes, folding: folding, finish: zlibUpdate)
     }
 
@@ -47,9 +37,6 @@ public struct CRC32: Sendable {
         }
         return ~UInt32(truncatingIfNeeded: crc)
     }
-
-    /// The big-endian bytes of the value, as S3 base64-encodes it.
-    public var bigEndianBytes: [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 }
 
 /// Running CRC-32C (Castagnoli, the `x-amz-checksum-crc32c` algorithm).
@@ -57,21 +44,11 @@ public struct CRC32: Sendable {
 /// Reflected polynomial 0x82F63B78, initial value and final xor all ones. Folded with PCLMULQDQ
 /// where the CPU has it (the slice-by-8 tables alone ran at 1.9 GB/s); the tables for short
 /// inputs, the remainder and the tail.
-public struct CRC32C: Sendable {
-    private var state: UInt32 = ~0
+public struct CRC32C: RunningCRC {
+    /// The CRC register.
+    public var register: UInt32 = ~0
     /// Starts an empty checksum.
     public init() {}
-    /// The checksum of everything fed so far.
-    public var value: UInt32 { ~state }
-
-    /// Feeds bytes into the checksum.
-    /// - Parameter bytes: the next bytes of the stream.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        state = Self.update(state, bytes)
-    }
-
-    /// Feeds bytes into the checksum.
-    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     static let folding = CRCFolding(constants: [
         0x3743_F7BD_0000_0000, 0x3171_D430_0000_0000, 0x33CC_BBBC_0000_0000, 0xA215_8B34_0000_0000,
@@ -79,12 +56,9 @@ public struct CRC32C: Sendable {
     ])
 
     /// The register after `bytes` (folded unless `folding` is false).
-    static func update(_ state: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool = CRCFolding.available) -> UInt32 {
+    public static func update(_ state: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
         Self.folding.update(state, bytes, folding: folding) { CRCTables.crc32c.update($0, $1) }
     }
-
-    /// The big-endian bytes of the value, as S3 base64-encodes it.
-    public var bigEndianBytes: [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 }
 
 /// Running CRC-64/NVME (the `x-amz-checksum-crc64nvme` algorithm).
@@ -93,21 +67,11 @@ public struct CRC32C: Sendable {
 /// for every object, and the slice-by-8 tables ran at about 1.8 GB/s, a fifth of a large PUT's
 /// server CPU: folded with PCLMULQDQ where the CPU has it, the tables for short inputs, the
 /// remainder and the tail.
-public struct CRC64NVME: Sendable {
-    private var state: UInt64 = ~0
+public struct CRC64NVME: RunningCRC {
+    /// The CRC register.
+    public var register: UInt64 = ~0
     /// Starts an empty checksum.
     public init() {}
-    /// The checksum of everything fed so far.
-    public var value: UInt64 { ~state }
-
-    /// Feeds bytes into the checksum.
-    /// - Parameter bytes: the next bytes of the stream.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        state = Self.update(state, bytes)
-    }
-
-    /// Feeds bytes into the checksum.
-    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     static let folding = CRCFolding(constants: [
         0xEADC_41FD_2BA3_D420, 0x21E9_761E_2526_21AC, 0xB0BC_2E58_9204_F500, 0xE1E0_BB9D_45D7_A44C,
@@ -115,23 +79,52 @@ public struct CRC64NVME: Sendable {
     ])
 
     /// The register after `bytes` (folded unless `folding` is false).
-    static func update(_ state: UInt64, _ bytes: UnsafeRawBufferPointer, folding: Bool = CRCFolding.available) -> UInt64 {
+    public static func update(_ state: UInt64, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt64 {
         Self.folding.update(state, bytes, folding: folding) { CRCTables.crc64nvme.update($0, $1) }
     }
+}
+
+/// A running reflected CRC with all-ones initial value and final xor, as the S3 checksums are.
+public protocol RunningCRC: Sendable {
+    /// The register's type (its width is the CRC's).
+    associatedtype Word: FixedWidthInteger & UnsignedInteger & Sendable
+    /// The CRC register: the checksum before its final complement.
+    var register: Word { get set }
+    /// Starts an empty checksum.
+    init()
+    /// The register after `bytes`, folded with carry-less multiplication when `folding` (and the
+    /// CPU can), byte-wise otherwise.
+    static func update(_ register: Word, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> Word
+}
+
+// Inlinable so that callers in other modules (a Kinesis record's CRC, a multipart part's)
+// get code specialized for the concrete CRC rather than generic arithmetic.
+extension RunningCRC {
+    /// The checksum of everything fed so far.
+    @inlinable public var value: Word { ~register }
+
+    /// Feeds bytes into the checksum.
+    /// - Parameter bytes: the next bytes of the stream.
+    @inlinable public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        register = Self.update(register, bytes, folding: CRCFolding.available)
+    }
+
+    /// Feeds bytes into the checksum.
+    @inlinable public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     /// The big-endian bytes of the value, as S3 base64-encodes it.
-    public var bigEndianBytes: [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+    @inlinable public var bigEndianBytes: [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 }
 
 /// Carry-less-multiply folding (`CCRCFold`) for one reflected polynomial: the bulk of a buffer
 /// becomes one 16-byte block, and a byte-wise update finishes that block and the tail.
-struct CRCFolding: Sendable {
+@usableFromInline struct CRCFolding: Sendable {
     /// (lo, hi) words moving a 16-byte block by 128, 256, 384 and 512 bits:
     /// rev64(x^(D+63) mod P) and rev64(x^(D-1) mod P) (derivation in crc_fold.c).
     let constants: [UInt64]
 
     /// Whether this CPU can fold (PCLMULQDQ).
-    static let available = tarn_crc_fold_available() != 0
+    @usableFromInline static let available = tarn_crc_fold_available() != 0
 
     /// The register after `bytes`: folded when `folding` and the buffer is long enough, else
     /// `finish` alone.

@@ -33,7 +33,7 @@ struct TarnResponder: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let requestID = Identifiers.randomHex(byteCount: 8)
+        let requestID = Identifiers.requestID()
         let target = request.head.path ?? "/"
         let (rawPath, rawQuery) = Self.split(target)
         var resource = rawPath

@@ -20,6 +20,15 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The 16 hex digits of `word`, most significant first.
+    public static func encode(word: UInt64, uppercase: Bool = false) -> String {
+        let digits = uppercase ? upper : lower
+        return String(unsafeUninitializedCapacity: 16) { out in
+            for index in 0..<16 { out[index] = digits[Int(truncatingIfNeeded: (word >> UInt64(60 - 4 * index)) & 0xF)] }
+            return 16
+        }
+    }
+
     /// Decodes a hex string (either case).
     /// - Parameter text: the hex digits; must have even length.
     /// - Returns: the bytes, or `nil` when `text` is not valid hex.

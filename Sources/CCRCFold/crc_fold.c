@@ -41,7 +41,8 @@ size_t tarn_crc_fold(const uint64_t constants[8], uint64_t state, const uint8_t 
     const __m128i k256 = _mm_loadu_si128((const __m128i *)(constants + 2));
     const __m128i k384 = _mm_loadu_si128((const __m128i *)(constants + 4));
     const __m128i k512 = _mm_loadu_si128((const __m128i *)(constants + 6));
-    // The register enters as the first eight bytes' partner, as in the byte-wise algorithm.
+    // The register enters as the partner of the first eight (CRC-64) or four (CRC-32) bytes, as
+    // in the byte-wise algorithm.
     __m128i x0 = _mm_xor_si128(load(data), _mm_set_epi64x(0, (long long)state));
     __m128i x1 = load(data + 16), x2 = load(data + 32), x3 = load(data + 48);
     size_t offset = 64;

@@ -131,7 +131,8 @@ extension RunningCRC {
     func update<Word: FixedWidthInteger & UnsignedInteger>(
         _ state: Word, _ bytes: UnsafeRawBufferPointer, folding: Bool, finish: (Word, UnsafeRawBufferPointer) -> Word
     ) -> Word {
-        guard folding, bytes.count >= 64, let base = bytes.baseAddress else { return finish(state, bytes) }
+        // `available` again: a caller's `folding: true` must not run PCLMULQDQ on a CPU without it.
+        guard folding, Self.available, bytes.count >= 64, let base = bytes.baseAddress else { return finish(state, bytes) }
         var remainder: (UInt64, UInt64) = (0, 0)
         let consumed = constants.withUnsafeBufferPointer { constants in
             withUnsafeMutableBytes(of: &remainder) { block in

@@ -1,26 +1,30 @@
 import Synchronization
 
-/// Random identifiers for requests, uploads and runs.
+/// Identifiers for requests, uploads and runs.
 public enum Identifiers {
     /// A request id: 16 uppercase hex digits, like S3's `x-amz-request-id`, unique within the
-    /// process and not guessable from the previous one.
+    /// process.
     ///
-    /// A counter run through a bijective 64-bit mix under a key drawn once per process: no two
-    /// ids repeat (the mix is a permutation) and every request skips the `getrandom` system
-    /// call a random id costs (0.5 % of a small GET). Ids are opaque labels, not secrets.
+    /// A counter run twice through a bijective 64-bit mix, each time after an XOR with a key
+    /// drawn once per process: no two ids repeat (every step is a permutation), consecutive ids
+    /// look unrelated, and a request skips the `getrandom` system call a random id costs (0.5 %
+    /// of a small GET). Ids label requests in logs and errors; they are not secrets and nothing
+    /// relies on them being unpredictable.
     public static func requestID() -> String {
-        let count = requestCounter.add(1, ordering: .relaxed).newValue
-        var mixed = UInt64(truncatingIfNeeded: count) ^ requestKey
-        // splitmix64's finalizer: xor-shifts and odd multipliers, each invertible.
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        mixed ^= mixed >> 31
-        return Hex.encode(word: mixed, uppercase: true)
+        let count = UInt64(truncatingIfNeeded: requestCounter.add(1, ordering: .relaxed).newValue)
+        return Hex.encode(word: mix(mix(count ^ requestKeys.0) ^ requestKeys.1), uppercase: true)
     }
 
-    private static let requestKey: UInt64 = {
+    /// splitmix64's finalizer: xor-shifts and odd multipliers, each invertible.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var mixed = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    private static let requestKeys: (UInt64, UInt64) = {
         var generator = SystemRandomNumberGenerator()
-        return generator.next()
+        return (generator.next(), generator.next())
     }()
     private static let requestCounter = Atomic<Int>(0)
 

@@ -36,7 +36,9 @@ public struct RecentCache<Key: Hashable, Value> {
         young[key] = value
     }
 
-    /// How many entries are kept.
+    /// How many entries are kept, at most (a key replaced while its old value sits in the old
+    /// generation is counted twice until that generation is dropped; the old value is never
+    /// returned, because the young generation is looked up first).
     public var count: Int { young.count + old.count }
 }
 

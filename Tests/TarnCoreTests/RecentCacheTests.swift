@@ -48,4 +48,33 @@ import Testing
         #expect(cache.value(for: 2) == 20)
         #expect(cache.value(for: 1) == 1)
     }
+
+    @Test func aWorkingSetReadEveryRoundSurvivesTurnoversCausedByOtherKeys() {
+        var cache = RecentCache<Int, Int>(generationSize: 100)
+        var fresh = 1000
+        for round in 0..<50 {
+            for key in 0..<50 {
+                if round > 0 { #expect(cache.value(for: key) == key, "round \(round) key \(key)") }
+                cache.insert(key, for: key)
+            }
+            for _ in 0..<30 {  // keys read once: they turn the generations over every few rounds
+                cache.insert(fresh, for: fresh)
+                fresh += 1
+            }
+        }
+        #expect(cache.value(for: 1000) == nil)  // long gone
+        #expect(cache.count <= 200)
+    }
+
+    @Test func reinsertingAKeyHeldInTheOldGenerationReturnsTheNewValue() {
+        var cache = RecentCache<Int, String>(generationSize: 2)
+        cache.insert("a", for: 1)
+        cache.insert("b", for: 2)
+        cache.insert("c", for: 3)  // 1 and 2 are old now
+        cache.insert("a2", for: 1)
+        #expect(cache.value(for: 1) == "a2")
+        cache.insert("d", for: 4)  // turns over: young (3, 1) becomes old
+        #expect(cache.value(for: 1) == "a2")
+        #expect(cache.value(for: 2) == nil)
+    }
 }

@@ -40,9 +40,9 @@ public struct StagedFile: Sendable, Codable, Equatable {
 /// The pipeline stages are dedicated threads (CPU-bound loops must not occupy Swift's
 /// cooperative pool, which has one thread per core), and a few store calls they make per file
 /// (create an upload, commit a part) are async. Blocking a dedicated thread on a semaphore while
-/// the call runs on the cooperative pool is safe; blocking a cooperative thread would not be,
-/// so this is only called from `PipelineThread`s. The call runs on `BackgroundExecutor`: in
-/// `tarn server` the global executor is the event loops, which must not wait for a part's fsync.
+/// the call runs elsewhere is safe; blocking a cooperative thread would not be, so this is only
+/// called from `PipelineThread`s. The call runs on `BackgroundExecutor`, not on the global
+/// executor: in `tarn server` that is the event loops, which must not wait for a part's fsync.
 enum Blocking {
     static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let semaphore = DispatchSemaphore(value: 0)

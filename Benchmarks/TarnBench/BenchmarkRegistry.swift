@@ -3,6 +3,7 @@ enum BenchmarkRegistry {
     /// Name → function taking the remaining command-line arguments.
     static let all: [String: @Sendable ([String]) async throws -> Void] = [
         "checksums": checksumsBenchmark,
+        "checksums-short": shortChecksumsBenchmark,
         "access": accessBenchmark,
         "security": securityBenchmark,
         "textformats-csv": textFormatsCSVBenchmark,

@@ -43,8 +43,8 @@ import Testing
         #expect(part32.value == whole32.value)
     }
 
-    /// The PCLMULQDQ folding must equal the byte-wise updates (zlib for CRC-32, the tables for
-    /// the others) for every length around its block sizes (64-byte steps, 16-byte blocks, the
+    /// The PCLMULQDQ folding (finished by the tables) must equal the byte-wise updates (zlib for
+    /// CRC-32, the tables for the others) for every length around its block sizes (64-byte steps, 16-byte blocks, the
     /// tail) and from any running state.
     @Test func foldingEqualsByteWiseUpdates() {
         // Without PCLMULQDQ (not an x86-64 from after 2010) the byte-wise updates are all there is.

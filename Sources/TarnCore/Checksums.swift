@@ -17,6 +17,8 @@ public struct CRC32: RunningCRC {
     static let folding = CRCFolding(constants: [
         0x6567_3B46_0000_0000, 0x9BA5_4C6F_0000_0000, 0x9570_D495_0000_0000, 0x01B5_FD1D_0000_0000,
         0x69CC_FC0D_0000_0000, 0x2A28_3862_0000_0000, 0x653D_9822_0000_0000, 0xCAD3_8E8F_0000_0000,
+        0x7D65_7A10_0000_0000, 0x7406_FA95_0000_0000, 0x67F7_9476_0000_0000, 0xC56D_9496_0000_0000,
+        0x7CC8_E1E7_0000_0000, 0x03F9_F863_0000_0000,
     ])
 
     /// The register after `bytes` (folded unless `folding` is false, zlib's then).
@@ -56,6 +58,8 @@ public struct CRC32C: RunningCRC {
     static let folding = CRCFolding(constants: [
         0x3743_F7BD_0000_0000, 0x3171_D430_0000_0000, 0x33CC_BBBC_0000_0000, 0xA215_8B34_0000_0000,
         0xA46E_F4AA_0000_0000, 0x6051_243F_0000_0000, 0x1C19_243B_0000_0000, 0x75BB_A45B_0000_0000,
+        0x6577_B245_0000_0000, 0x7417_153F_0000_0000, 0x7CCB_BBF2_0000_0000, 0x31C9_4608_0000_0000,
+        0xE9A5_D8BE_0000_0000, 0x1426_A815_0000_0000,
     ])
 
     /// The register after `bytes` (folded unless `folding` is false).
@@ -79,6 +83,8 @@ public struct CRC64NVME: RunningCRC {
     static let folding = CRCFolding(constants: [
         0xEADC_41FD_2BA3_D420, 0x21E9_761E_2526_21AC, 0xB0BC_2E58_9204_F500, 0xE1E0_BB9D_45D7_A44C,
         0xBDD7_AC0E_E1A4_A0F0, 0xA3FF_DC1F_E8E8_2A8B, 0x0C32_CDB3_1E18_A84A, 0x6224_2240_ACE5_045A,
+        0xA1CA_681E_733F_9C40, 0x5F85_2FB6_1E8D_92DC, 0x758E_E09D_A263_E275, 0x6D2D_13DE_8038_B4CA,
+        0x37CC_D3E1_4069_CABC, 0xA043_808C_0F78_2663,
     ])
 
     /// The register after `bytes` (folded unless `folding` is false).
@@ -122,17 +128,26 @@ extension RunningCRC {
 /// Carry-less-multiply folding (`CCRCFold`) for one reflected polynomial: the bulk of a buffer
 /// becomes one 16-byte block, and a byte-wise update finishes that block and the tail.
 @usableFromInline struct CRCFolding: Sendable {
-    /// (lo, hi) words moving a 16-byte block by 128, 256, 384 and 512 bits:
+    /// (lo, hi) words moving a 16-byte block by 128, 256, 384, 512, 1024, 1536 and 2048 bits:
     /// rev64(x^(D+63) mod P) and rev64(x^(D-1) mod P) (derivation in crc_fold.c).
     let constants: [UInt64]
 
+    init(constants: [UInt64]) {
+        precondition(constants.count == 14, "a CRC fold needs 14 constants")
+        self.constants = constants
+    }
+
     /// Whether this CPU can fold (PCLMULQDQ).
     @usableFromInline static let available = tarn_crc_fold_available() != 0
+    /// Whether it can fold 256 bytes per step with 512-bit registers (AVX-512F, VPCLMULQDQ):
+    /// twice the speed of the 128-bit fold on long buffers (docs/BENCHMARKS.md).
+    static let wideAvailable = tarn_crc_fold_wide_available() != 0
 
     /// The register after `bytes`: folded when `folding` and the buffer is long enough, else
     /// `finish` alone.
     func update<Word: FixedWidthInteger & UnsignedInteger>(
-        _ state: Word, _ bytes: UnsafeRawBufferPointer, folding: Bool, finish: (Word, UnsafeRawBufferPointer) -> Word
+        _ state: Word, _ bytes: UnsafeRawBufferPointer, folding: Bool, wide: Bool = CRCFolding.wideAvailable,
+        finish: (Word, UnsafeRawBufferPointer) -> Word
     ) -> Word {
         // `available` again: a caller's `folding: true` must not run PCLMULQDQ on a CPU without it.
         guard folding, Self.available, bytes.count >= 64, let base = bytes.baseAddress else { return finish(state, bytes) }
@@ -141,7 +156,7 @@ extension RunningCRC {
             withUnsafeMutableBytes(of: &remainder) { block in
                 tarn_crc_fold(
                     constants.baseAddress!, UInt64(state), base.assumingMemoryBound(to: UInt8.self), bytes.count,
-                    block.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    wide && Self.wideAvailable ? 1 : 0, block.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
         let folded = withUnsafeBytes(of: &remainder) { finish(0, $0) }

@@ -51,7 +51,7 @@ import Testing
         guard CRCFolding.available else { return }
         var generator = SystemRandomNumberGenerator()
         let data = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let lengths = Array(0...300) + [511, 512, 513, 1023, 1024, 1025, 4095, 4096, 4999]
+        let lengths = Array(0...300) + [511, 512, 513, 767, 768, 769, 1023, 1024, 1025, 2047, 2048, 2049, 4095, 4096, 4999]
         data.withUnsafeBytes { all in
             for length in lengths {
                 for start in [0, 1, 7] where start + length <= all.count {
@@ -60,6 +60,17 @@ import Testing
                         #expect(
                             CRC64NVME.update(state, slice, folding: true) == CRC64NVME.update(state, slice, folding: false),
                             "CRC-64/NVME length \(length), start \(start), state \(state)")
+                    }
+                    // The 128-bit fold too where the 512-bit one is what `folding: true` picks.
+                    for state in [~UInt64(0), 0x0123_4567_89AB_CDEF] {
+                        let narrow = CRC64NVME.folding.update(state, slice, folding: true, wide: false) { CRCTables.crc64nvme.update($0, $1) }
+                        #expect(narrow == CRC64NVME.update(state, slice, folding: false), "narrow CRC-64/NVME length \(length)")
+                    }
+                    for state in [~UInt32(0), 0x89AB_CDEF] {
+                        let narrow32 = CRC32.folding.update(state, slice, folding: true, wide: false) { CRCTables.crc32.update($0, $1) }
+                        #expect(narrow32 == CRC32.update(state, slice, folding: false), "narrow CRC-32 length \(length)")
+                        let narrow32c = CRC32C.folding.update(state, slice, folding: true, wide: false) { CRCTables.crc32c.update($0, $1) }
+                        #expect(narrow32c == CRC32C.update(state, slice, folding: false), "narrow CRC-32C length \(length)")
                     }
                     for state in [~UInt32(0), 0, 0x89AB_CDEF] {
                         #expect(

@@ -48,7 +48,7 @@ extension MetadataIndex {
         scan: while true {
             let fetch = min(1000, maxKeys + 1 - entries)
             if fetch <= 0 { break }
-            var sql = "SELECT key, size, etag, modified_ms, attributes, segments FROM objects WHERE bucket = ? AND key \(inclusive ? ">=" : ">") ?"
+            var sql = "SELECT \(Self.objectColumns) FROM objects WHERE bucket = ? AND key \(inclusive ? ">=" : ">") ?"
             var parameters: [any SQLiteBindable] = [bucket, cursor]
             if let upper {
                 sql += " AND key < ?"

@@ -200,11 +200,14 @@ extension MetadataIndex {
 // MARK: - Objects
 
 extension MetadataIndex {
+    /// The columns `objectInfo(bucket:row:)` reads, in every query that feeds it.
+    static let objectColumns = "key, size, etag, modified_ms, attributes, segments"
+    /// One object row by bucket and key (one text, so one cached statement per connection).
+    static let objectByKey = "SELECT \(objectColumns) FROM objects WHERE bucket = ? AND key = ?"
+
     /// The current object at `key`, or nil.
     public func object(bucket: String, key: String) throws -> ObjectInfo? {
-        let rows = try reader.query(
-            "SELECT key, size, etag, modified_ms, attributes, segments FROM objects WHERE bucket = ? AND key = ?",
-            [bucket, Self.keyBytes(key)])
+        let rows = try reader.query(Self.objectByKey, [bucket, Self.keyBytes(key)])
         return try rows.first.map { try Self.objectInfo(bucket: bucket, row: $0) }
     }
 
@@ -229,9 +232,7 @@ extension MetadataIndex {
 
     /// Reads an object row inside a write transaction.
     static func object(_ tx: borrowing SQLiteTransaction, bucket: String, key: String) throws -> ObjectInfo? {
-        let rows = try tx.query(
-            "SELECT key, size, etag, modified_ms, attributes, segments FROM objects WHERE bucket = ? AND key = ?",
-            [bucket, keyBytes(key)])
+        let rows = try tx.query(objectByKey, [bucket, keyBytes(key)])
         return try rows.first.map { try objectInfo(bucket: bucket, row: $0) }
     }
 

@@ -1,6 +1,6 @@
 // Folding for reflected CRCs (CRC-32, CRC-32C, CRC-64/NVME) with PCLMULQDQ, after Gopal et
 // al., "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ Instruction" (Intel,
-// 2009). The constants are ours, derived per polynomial (TarnCore's Checksums.swift holds them):
+// 2009). The constants are ours, derived per polynomial (TarnCore's CRCFolding computes them):
 //
 // A 16-byte block, read little-endian, is a polynomial of degree < 128 whose first bit is the
 // highest power (the reflected convention). Moving a block D bits further into the message

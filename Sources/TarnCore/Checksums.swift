@@ -14,17 +14,12 @@ public struct CRC32: RunningCRC {
     /// Starts an empty checksum.
     public init() {}
 
-    static let folding = CRCFolding(constants: [
-        0x6567_3B46_0000_0000, 0x9BA5_4C6F_0000_0000, 0x9570_D495_0000_0000, 0x01B5_FD1D_0000_0000,
-        0x69CC_FC0D_0000_0000, 0x2A28_3862_0000_0000, 0x653D_9822_0000_0000, 0xCAD3_8E8F_0000_0000,
-        0x7D65_7A10_0000_0000, 0x7406_FA95_0000_0000, 0x67F7_9476_0000_0000, 0xC56D_9496_0000_0000,
-        0x7CC8_E1E7_0000_0000, 0x03F9_F863_0000_0000,
-    ])
+    static let folding = CRCFolding<UInt32>(reflectedPolynomial: 0xEDB8_8320)
 
     /// The register after `bytes` (folded unless `folding` is false, zlib's then).
     public static func update(_ state: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
-        guard folding, CRCFolding.available else { return zlibUpdate(state, bytes) }
-        return Self.folding.update(state, bytes, folding: true) { CRCTables.crc32.update($0, $1) }
+        guard folding, CRCFoldingSupport.available else { return zlibUpdate(state, bytes) }
+        return Self.folding.update(state, bytes, folding: true)
     }
 
     /// zlib's CRC-32 on the bare register (zlib complements on the way in and out).
@@ -55,16 +50,11 @@ public struct CRC32C: RunningCRC {
     /// Starts an empty checksum.
     public init() {}
 
-    static let folding = CRCFolding(constants: [
-        0x3743_F7BD_0000_0000, 0x3171_D430_0000_0000, 0x33CC_BBBC_0000_0000, 0xA215_8B34_0000_0000,
-        0xA46E_F4AA_0000_0000, 0x6051_243F_0000_0000, 0x1C19_243B_0000_0000, 0x75BB_A45B_0000_0000,
-        0x6577_B245_0000_0000, 0x7417_153F_0000_0000, 0x7CCB_BBF2_0000_0000, 0x31C9_4608_0000_0000,
-        0xE9A5_D8BE_0000_0000, 0x1426_A815_0000_0000,
-    ])
+    static let folding = CRCFolding<UInt32>(reflectedPolynomial: 0x82F6_3B78)
 
     /// The register after `bytes` (folded unless `folding` is false).
     public static func update(_ state: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
-        Self.folding.update(state, bytes, folding: folding) { CRCTables.crc32c.update($0, $1) }
+        Self.folding.update(state, bytes, folding: folding)
     }
 }
 
@@ -80,16 +70,11 @@ public struct CRC64NVME: RunningCRC {
     /// Starts an empty checksum.
     public init() {}
 
-    static let folding = CRCFolding(constants: [
-        0xEADC_41FD_2BA3_D420, 0x21E9_761E_2526_21AC, 0xB0BC_2E58_9204_F500, 0xE1E0_BB9D_45D7_A44C,
-        0xBDD7_AC0E_E1A4_A0F0, 0xA3FF_DC1F_E8E8_2A8B, 0x0C32_CDB3_1E18_A84A, 0x6224_2240_ACE5_045A,
-        0xA1CA_681E_733F_9C40, 0x5F85_2FB6_1E8D_92DC, 0x758E_E09D_A263_E275, 0x6D2D_13DE_8038_B4CA,
-        0x37CC_D3E1_4069_CABC, 0xA043_808C_0F78_2663,
-    ])
+    static let folding = CRCFolding<UInt64>(reflectedPolynomial: 0x9A6C_9329_AC4B_C9B5)
 
     /// The register after `bytes` (folded unless `folding` is false).
     public static func update(_ state: UInt64, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt64 {
-        Self.folding.update(state, bytes, folding: folding) { CRCTables.crc64nvme.update($0, $1) }
+        Self.folding.update(state, bytes, folding: folding)
     }
 }
 
@@ -115,7 +100,7 @@ extension RunningCRC {
     /// Feeds bytes into the checksum.
     /// - Parameter bytes: the next bytes of the stream.
     @inlinable public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        register = Self.update(register, bytes, folding: CRCFolding.available)
+        register = Self.update(register, bytes, folding: CRCFoldingSupport.available)
     }
 
     /// Feeds bytes into the checksum.
@@ -125,42 +110,77 @@ extension RunningCRC {
     @inlinable public var bigEndianBytes: [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 }
 
-/// Carry-less-multiply folding (`CCRCFold`) for one reflected polynomial: the bulk of a buffer
-/// becomes one 16-byte block, and a byte-wise update finishes that block and the tail.
-@usableFromInline struct CRCFolding: Sendable {
-    /// (lo, hi) words moving a 16-byte block by 128, 256, 384, 512, 1024, 1536 and 2048 bits:
-    /// rev64(x^(D+63) mod P) and rev64(x^(D-1) mod P) (derivation in crc_fold.c).
-    let constants: [UInt64]
-
-    init(constants: [UInt64]) {
-        precondition(constants.count == 14, "a CRC fold needs 14 constants")
-        self.constants = constants
-    }
-
+/// What this CPU can fold with (`CCRCFold`), asked once.
+@usableFromInline enum CRCFoldingSupport {
     /// Whether this CPU can fold (PCLMULQDQ).
     @usableFromInline static let available = tarn_crc_fold_available() != 0
     /// Whether it can fold 256 bytes per step with 512-bit registers (AVX-512F, VPCLMULQDQ):
     /// twice the speed of the 128-bit fold on long buffers (docs/BENCHMARKS.md).
     static let wideAvailable = tarn_crc_fold_wide_available() != 0
+}
 
-    /// The register after `bytes`: folded when `folding` and the buffer is long enough, else
-    /// `finish` alone.
-    func update<Word: FixedWidthInteger & UnsignedInteger>(
-        _ state: Word, _ bytes: UnsafeRawBufferPointer, folding: Bool, wide: Bool = CRCFolding.wideAvailable,
-        finish: (Word, UnsafeRawBufferPointer) -> Word
-    ) -> Word {
+/// One reflected CRC's byte-wise tables and its carry-less-multiply folding (`CCRCFold`): the
+/// bulk of a buffer becomes one 16-byte block, and the tables finish that block and the tail.
+struct CRCFolding<Word: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable {
+    /// The slice-by-8 tables: short inputs, the folded block, the tail.
+    let table: SliceBy8Table<Word>
+    /// (lo, hi) words moving a 16-byte block by 128, 256, 384, 512, 1024, 1536 and 2048 bits.
+    let constants: [UInt64]
+
+    /// The tables and fold constants of a reflected polynomial (its x^width term implied).
+    init(reflectedPolynomial: Word) {
+        table = SliceBy8Table(reflectedPolynomial: reflectedPolynomial)
+        constants = [128, 256, 384, 512, 1024, 1536, 2048].flatMap { bits in
+            [Self.reflectedResidue(power: bits + 63, reflectedPolynomial), Self.reflectedResidue(power: bits - 1, reflectedPolynomial)]
+        }
+    }
+
+    /// rev64(x^power mod P): moving a block by D bits needs x^(D+63) and x^(D-1) mod P, each
+    /// bit-reversed into 64 bits (a carry-less product of reflected values carries one extra
+    /// factor x; the derivation is in crc_fold.c). Derived here rather than written down, so a
+    /// polynomial is all a CRC names; 14 residues of at most 2,111 shifts, once per process.
+    static func reflectedResidue(power: Int, _ reflectedPolynomial: Word) -> UInt64 {
+        let width = Word.bitWidth
+        // P without its x^width term, most significant bit = highest power.
+        let polynomial = UInt64(reflectedPolynomial).reversedBits >> (64 - width)
+        let top = UInt64(1) << (width - 1)
+        let mask = width == 64 ? UInt64.max : (UInt64(1) << width) - 1
+        var residue: UInt64 = 1  // x^0
+        for _ in 0..<power {
+            let carry = residue & top != 0
+            residue = (residue << 1) & mask
+            if carry { residue ^= polynomial }
+        }
+        return residue.reversedBits
+    }
+
+    /// The register after `bytes`: folded when `folding` (and the CPU can) and the buffer is
+    /// long enough, else by the tables alone. `wide` picks the 512-bit fold where there is one.
+    func update(_ state: Word, _ bytes: UnsafeRawBufferPointer, folding: Bool, wide: Bool = CRCFoldingSupport.wideAvailable) -> Word {
         // `available` again: a caller's `folding: true` must not run PCLMULQDQ on a CPU without it.
-        guard folding, Self.available, bytes.count >= 64, let base = bytes.baseAddress else { return finish(state, bytes) }
+        guard folding, CRCFoldingSupport.available, bytes.count >= 64, let base = bytes.baseAddress else { return table.update(state, bytes) }
         var remainder: (UInt64, UInt64) = (0, 0)
         let consumed = constants.withUnsafeBufferPointer { constants in
             withUnsafeMutableBytes(of: &remainder) { block in
                 tarn_crc_fold(
                     constants.baseAddress!, UInt64(state), base.assumingMemoryBound(to: UInt8.self), bytes.count,
-                    wide && Self.wideAvailable ? 1 : 0, block.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    wide && CRCFoldingSupport.wideAvailable ? 1 : 0, block.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
-        let folded = withUnsafeBytes(of: &remainder) { finish(0, $0) }
-        return finish(folded, UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+        let folded = withUnsafeBytes(of: &remainder) { table.update(0, $0) }
+        return table.update(folded, UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+    }
+}
+
+extension UInt64 {
+    /// The bits in reverse order (bit 0 becomes bit 63).
+    var reversedBits: UInt64 {
+        var value = self, result: UInt64 = 0
+        for _ in 0..<64 {
+            result = (result << 1) | (value & 1)
+            value >>= 1
+        }
+        return result
     }
 }
 
@@ -215,10 +235,4 @@ struct SliceBy8Table<Word: FixedWidthInteger & UnsignedInteger & Sendable>: Send
             return crc
         }
     }
-}
-
-enum CRCTables {
-    static let crc32 = SliceBy8Table<UInt32>(reflectedPolynomial: 0xEDB8_8320)
-    static let crc32c = SliceBy8Table<UInt32>(reflectedPolynomial: 0x82F6_3B78)
-    static let crc64nvme = SliceBy8Table<UInt64>(reflectedPolynomial: 0x9A6C_9329_AC4B_C9B5)
 }
